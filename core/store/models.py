@@ -1,0 +1,260 @@
+"""The tables. Every row that belongs to a group carries the group's id.
+
+Money is BigIntegerField satang. Ids of things a device may create (members, loans, meetings)
+are UUID strings made on the device; internal rows (accounts, journal) use integer keys.
+"""
+
+import datetime
+import json
+
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from core.store.db import database
+
+
+def utcnow() -> datetime.datetime:
+    # Stored naive in UTC: SQLite has no zones, and every display converts explicitly.
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+class JSONText(TextField):
+    """JSON kept as text, so the same column works on SQLite and PostgreSQL."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Counter(BaseModel):
+    """Named sequences whose increments commit with the rows that use them (no gaps on rollback)."""
+
+    name = CharField(primary_key=True, max_length=120)
+    value = BigIntegerField(default=0)
+
+
+class Network(BaseModel):
+    id = CharField(primary_key=True, max_length=36)
+    name = CharField(max_length=200)
+    province = CharField(max_length=100, default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Group(BaseModel):
+    id = CharField(primary_key=True, max_length=36)
+    network = ForeignKeyField(Network, null=True, backref="groups", on_delete="RESTRICT")
+    name = CharField(max_length=200)
+    kind = CharField(max_length=20, default="savings")  # savings, welfare, vsla
+    province = CharField(max_length=100, default="")
+    timezone = CharField(max_length=64, default="Asia/Bangkok")
+    policy = JSONText(default=dict)
+    policy_version = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow)
+
+
+class LoanProduct(BaseModel):
+    id = CharField(primary_key=True, max_length=36)
+    group = ForeignKeyField(Group, backref="products", on_delete="RESTRICT")
+    name_th = CharField(max_length=200)
+    name_en = CharField(max_length=200, default="")
+    method = CharField(max_length=20)  # flat or declining
+    monthly_rate_bp = IntegerField()  # basis points a month: 100 = 1 % a month
+    max_months = IntegerField()
+    max_savings_multiple_pct = IntegerField(default=300)
+    guarantors_needed = IntegerField(default=0)
+    late_fine_satang = BigIntegerField(default=0)
+    active = BooleanField(default=True)
+
+
+class Member(BaseModel):
+    id = CharField(primary_key=True, max_length=36)
+    group = ForeignKeyField(Group, backref="members", on_delete="RESTRICT")
+    member_no = IntegerField()
+    name = CharField(max_length=200)
+    national_id = CharField(max_length=13, null=True)
+    birth_date = DateField(null=True)
+    gender = CharField(max_length=10, null=True)
+    phone = CharField(max_length=20, null=True)
+    address = JSONText(null=True)
+    beneficiaries = JSONText(null=True)
+    joined_on = DateField()
+    status = CharField(max_length=10, default="active")  # active, exited
+    exited_on = DateField(null=True)
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("group", "member_no"), True), (("group", "national_id"), False))
+
+
+class User(BaseModel):
+    username = CharField(max_length=80, unique=True)
+    password_hash = CharField(max_length=200)
+    display_name = CharField(max_length=200, default="")
+    role = CharField(max_length=20)
+    language = CharField(max_length=5, default="th")
+    active = BooleanField(default=True)
+    session_version = IntegerField(default=1)  # raising it signs the user out everywhere
+    member = ForeignKeyField(Member, null=True, backref="users", on_delete="RESTRICT")
+    must_change_password = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+
+
+class UserGroup(BaseModel):
+    user = ForeignKeyField(User, backref="group_links", on_delete="CASCADE")
+    group = ForeignKeyField(Group, backref="user_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("user", "group"), True),)
+
+
+class Device(BaseModel):
+    id = CharField(primary_key=True, max_length=64)  # made by the device once per install
+    user = ForeignKeyField(User, backref="devices", on_delete="CASCADE")
+    label = CharField(max_length=200, default="")
+    first_seen = DateTimeField(default=utcnow)
+    last_seen = DateTimeField(default=utcnow)
+
+
+class Account(BaseModel):
+    group = ForeignKeyField(Group, backref="accounts", on_delete="RESTRICT")
+    key = CharField(max_length=80)  # chart code, or code:member_id / code:loan_id
+    code = CharField(max_length=10)
+    kind = CharField(max_length=10)
+    member = ForeignKeyField(Member, null=True, backref="accounts", on_delete="RESTRICT")
+    balance = BigIntegerField(default=0)  # debits minus credits, cached with every posting
+
+    class Meta:
+        indexes = ((("group", "key"), True),)
+
+
+class SyncOp(BaseModel):
+    """Every op received from any door, with its result: the exactly-once record."""
+
+    op_id = CharField(max_length=36, unique=True)
+    group = ForeignKeyField(Group, null=True, backref="ops", on_delete="RESTRICT")
+    user = ForeignKeyField(User, null=True, backref="ops", on_delete="RESTRICT")
+    device = CharField(max_length=64, null=True)
+    device_seq = BigIntegerField(null=True)
+    type = CharField(max_length=40)
+    payload = TextField()
+    payload_hash = CharField(max_length=64)
+    business_date = DateField(null=True)
+    recorded_at = CharField(max_length=40, null=True)
+    status = CharField(max_length=20)
+    reason = CharField(max_length=40, null=True)
+    message_th = TextField(null=True)
+    message_en = TextField(null=True)
+    server_seq = BigIntegerField(unique=True)
+    received_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("group", "server_seq"), False),)
+
+
+class JournalTxn(BaseModel):
+    group = ForeignKeyField(Group, backref="transactions", on_delete="RESTRICT")
+    op = ForeignKeyField(SyncOp, null=True, backref="transactions", on_delete="RESTRICT")
+    kind = CharField(max_length=40)
+    business_date = DateField()
+    memo = TextField(default="")
+    member = ForeignKeyField(Member, null=True, backref="transactions", on_delete="RESTRICT")
+    receipt_no = IntegerField(null=True)
+    reverses = ForeignKeyField("self", null=True, backref="reversals", on_delete="RESTRICT")
+    created_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("group", "business_date"), False), (("group", "receipt_no"), True))
+
+
+class JournalLine(BaseModel):
+    group = ForeignKeyField(Group, on_delete="RESTRICT")
+    txn = ForeignKeyField(JournalTxn, backref="lines", on_delete="RESTRICT")
+    account = ForeignKeyField(Account, backref="lines", on_delete="RESTRICT")
+    amount = BigIntegerField()  # debit positive, credit negative
+
+
+class MemberChange(BaseModel):
+    """Which fields each version of a member changed: the base of edit-conflict detection."""
+
+    group = ForeignKeyField(Group, on_delete="RESTRICT")
+    member = ForeignKeyField(Member, backref="changes", on_delete="RESTRICT")
+    version = IntegerField()
+    op = ForeignKeyField(SyncOp, null=True, on_delete="RESTRICT")
+    fields = JSONText()  # {"field": [old, new]}
+    created_at = DateTimeField(default=utcnow)
+
+
+class FiscalPeriod(BaseModel):
+    group = ForeignKeyField(Group, backref="periods", on_delete="RESTRICT")
+    starts_on = DateField()
+    ends_on = DateField()
+    closed_at = DateTimeField(null=True)
+    closed_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+
+
+class ReviewItem(BaseModel):
+    group = ForeignKeyField(Group, backref="reviews", on_delete="RESTRICT")
+    op = ForeignKeyField(SyncOp, backref="reviews", on_delete="RESTRICT")
+    reason = CharField(max_length=40)
+    books_said = JSONText(null=True)  # what the books showed when the op arrived
+    state = CharField(max_length=20, default="open")  # open, confirmed, corrected
+    resolved_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    resolved_at = DateTimeField(null=True)
+    resolution_note = TextField(null=True)
+    server_seq = BigIntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class Notice(BaseModel):
+    group = ForeignKeyField(Group, null=True, on_delete="RESTRICT")
+    user = ForeignKeyField(User, backref="notices", on_delete="CASCADE")
+    kind = CharField(max_length=40)
+    topic = CharField(max_length=64, null=True)
+    payload = JSONText()
+    due_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+    attempts = IntegerField(default=0)
+    last_error = TextField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class AuditLog(BaseModel):
+    group = ForeignKeyField(Group, null=True, on_delete="RESTRICT")
+    user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    device = CharField(max_length=64, null=True)
+    action = CharField(max_length=60)
+    detail = JSONText(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class LoginAttempt(BaseModel):
+    username = CharField(max_length=80, index=True)
+    address = CharField(max_length=64, index=True)
+    succeeded = BooleanField()
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
+ALL_MODELS = [
+    Counter, Network, Group, LoanProduct, Member, User, UserGroup, Device, Account, SyncOp,
+    JournalTxn, JournalLine, MemberChange, FiscalPeriod, ReviewItem, Notice, AuditLog,
+    LoginAttempt,
+]

@@ -1,0 +1,226 @@
+"""The one way to change the books: apply an operation for an actor, exactly once per op_id.
+
+Forms, the sync API and commands all call `apply_operation`. It checks the envelope and the
+actor's rights, records the op in `sync_op` with its result, lets the op type's handler post the
+books, opens review items for anything flagged, and writes the audit row, all in one transaction.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from peewee import IntegrityError
+
+from core import ops
+from core.errors import OpRefused, Problem, forbidden, invalid
+from core.store import ledger
+from core.store.access import may_apply
+from core.store.counters import SERVER_SEQ, next_value
+from core.store.db import database, write_transaction
+from core.store.models import AuditLog, FiscalPeriod, Group, ReviewItem, SyncOp, User
+from core.thaidate import today_in
+
+ACCEPTED, DUPLICATE, NEEDS_REVIEW, REJECTED, RETRY_LATER = (
+    "accepted", "duplicate", "needs_review", "rejected", "retry_later")
+CLOCK_TOLERANCE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class OpResult:
+    op_id: str
+    status: str
+    reason: str | None = None
+    message_th: str | None = None
+    message_en: str | None = None
+    server_seq: int | None = None
+    field: str | None = None
+
+    def message(self, lang: str) -> str | None:
+        return self.message_th if lang == "th" else self.message_en
+
+    def as_json(self, lang: str = "th") -> dict:
+        return {"op_id": self.op_id, "status": self.status, "reason": self.reason,
+                "message": self.message(lang), "server_seq": self.server_seq}
+
+    @property
+    def applied(self) -> bool:
+        return self.status in (ACCEPTED, NEEDS_REVIEW)
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User
+    device_id: str | None = None
+
+
+@dataclass
+class Context:
+    """What a handler sees: the op, its group, who sent it, and a place to put flags."""
+
+    op: ops.Op
+    group: Group
+    actor: Actor
+    sync_op: SyncOp
+    now: datetime
+    interactive: bool
+    posting_date: date
+    flags: list[Problem] = field(default_factory=list)
+    books_said: dict = field(default_factory=dict)
+
+    @property
+    def payload(self) -> dict:
+        return self.op.payload
+
+    @property
+    def today(self) -> date:
+        return today_in(self.group.timezone, self.now)
+
+    def flag(self, reason: str, th: str, en: str) -> None:
+        self.flags.append(Problem(reason, th, en))
+
+    def post(self, lines, *, member=None, memo: str = "", receipt: bool = True):
+        return ledger.post(self.group.id, lines, business_date=self.posting_date,
+                           kind=self.op.type, memo=memo, op=self.sync_op,
+                           user=self.actor.user, member=member, receipt=receipt)
+
+
+def _stored_result(row: SyncOp, payload_hash: str) -> OpResult:
+    if row.payload_hash != payload_hash:
+        return OpResult(row.op_id, REJECTED, "op_id_reused",
+                        "รหัสรายการนี้ถูกใช้กับข้อมูลอื่นแล้ว",
+                        "This op_id was already used for a different entry")
+    status = DUPLICATE if row.status in (ACCEPTED, NEEDS_REVIEW) else row.status
+    return OpResult(row.op_id, status, row.reason, row.message_th, row.message_en,
+                    row.server_seq)
+
+
+def _record(envelope: dict, op_id: str, actor: Actor, status: str, problem: Problem | None,
+            group_id: str | None, business_date: date | None) -> SyncOp:
+    return SyncOp.create(
+        op_id=op_id, group=group_id, user=actor.user.id, device=actor.device_id,
+        device_seq=envelope.get("device_seq") if type(envelope.get("device_seq")) is int
+        else None,
+        type=str(envelope.get("type"))[:40],
+        payload=json.dumps(envelope.get("payload"), ensure_ascii=False, sort_keys=True),
+        payload_hash=ops.payload_hash(envelope), business_date=business_date,
+        recorded_at=str(envelope.get("recorded_at") or "")[:40] or None,
+        status=status, reason=problem.reason if problem else None,
+        message_th=problem.message_th if problem else None,
+        message_en=problem.message_en if problem else None,
+        server_seq=next_value(SERVER_SEQ))
+
+
+def _as_result(row: SyncOp) -> OpResult:
+    return OpResult(row.op_id, row.status, row.reason, row.message_th, row.message_en,
+                    row.server_seq)
+
+
+def _refused(op_id: str, problem: Problem) -> OpResult:
+    return OpResult(op_id, REJECTED, problem.reason, problem.message_th, problem.message_en,
+                    field=problem.field)
+
+
+def apply_operation(actor: Actor, envelope, *, now: datetime | None = None,
+                    device_now: datetime | None = None, interactive: bool = False) -> OpResult:
+    """Apply one op envelope. `interactive` is a person waiting at a form: anything that would
+    be flagged for review is refused instead, and a refusal writes nothing at all."""
+    now = now or datetime.now(UTC)
+    parsed = ops.parse_op(envelope)
+    op_id = envelope.get("op_id") if isinstance(envelope, dict) else None
+    if not isinstance(op_id, str) or not ops._is_uuid(op_id):
+        return _refused(str(op_id or ""), parsed if isinstance(parsed, Problem)
+                        else invalid("รหัสรายการไม่ถูกต้อง", "Bad op_id"))
+    try:
+        with write_transaction():
+            existing = SyncOp.get_or_none(SyncOp.op_id == op_id)
+            if existing:
+                return _stored_result(existing, ops.payload_hash(envelope))
+            if isinstance(parsed, Problem):
+                return _reject(envelope, op_id, actor, parsed, None, None, interactive)
+            group = Group.get_or_none(Group.id == parsed.group_id)
+            if group is None:
+                return _reject(envelope, op_id, actor,
+                               invalid("ไม่พบกลุ่มนี้", "Unknown group", "group_id"),
+                               None, parsed.business_date, interactive)
+            if not may_apply(actor.user, group.id, parsed.type):
+                return _reject(envelope, op_id, actor, forbidden(), group.id,
+                               parsed.business_date, interactive)
+            try:
+                with database.atomic():
+                    return _apply(actor, envelope, parsed, group, now, device_now, interactive)
+            except OpRefused as refusal:
+                return _reject(envelope, op_id, actor, refusal.problem, group.id,
+                               parsed.business_date, interactive)
+    except IntegrityError:
+        # The same op_id committed by a concurrent request: its stored result is ours.
+        existing = SyncOp.get_or_none(SyncOp.op_id == op_id)
+        if existing is None:
+            raise
+        return _stored_result(existing, ops.payload_hash(envelope))
+
+
+def _reject(envelope, op_id, actor, problem, group_id, business_date, interactive) -> OpResult:
+    if interactive:
+        return _refused(op_id, problem)
+    row = _record(envelope, op_id, actor, REJECTED, problem, group_id, business_date)
+    AuditLog.create(group=group_id, user=actor.user.id, device=actor.device_id,
+                    action="op.rejected", detail={"op_id": op_id, "reason": problem.reason})
+    return _as_result(row)
+
+
+def _apply(actor, envelope, op: ops.Op, group: Group, now, device_now, interactive) -> OpResult:
+    from core.store.handlers import HANDLERS  # handlers import this module's Context
+
+    sync_op = _record(envelope, op.op_id, actor, ACCEPTED, None, group.id, op.business_date)
+    ctx = Context(op=op, group=group, actor=actor, sync_op=sync_op, now=now,
+                  interactive=interactive, posting_date=op.business_date)
+    _check_time(ctx, device_now)
+    HANDLERS[op.type](ctx)
+    if ctx.flags:
+        if interactive:
+            raise OpRefused(ctx.flags[0])
+        first = ctx.flags[0]
+        sync_op.status, sync_op.reason = NEEDS_REVIEW, first.reason
+        sync_op.message_th = " · ".join(f.message_th for f in ctx.flags)
+        sync_op.message_en = " · ".join(f.message_en for f in ctx.flags)
+        sync_op.save()
+        for flag in ctx.flags:
+            ReviewItem.create(group=group.id, op=sync_op.id, reason=flag.reason,
+                              books_said=ctx.books_said or None, server_seq=sync_op.server_seq)
+    AuditLog.create(group=group.id, user=actor.user.id, device=actor.device_id,
+                    action=op.type, detail={"op_id": op.op_id, "status": sync_op.status,
+                                            "reason": sync_op.reason})
+    return _as_result(sync_op)
+
+
+def _check_time(ctx: Context, device_now: datetime | None) -> None:
+    """Dates in the future, a device clock far off, and closed periods are for a person to see."""
+    if ctx.op.business_date > ctx.today:
+        ctx.flag("clock", "วันที่ของรายการเป็นวันในอนาคต", "The entry is dated in the future")
+    elif device_now is not None and abs(_as_utc_naive(device_now)
+                                        - _as_utc_naive(ctx.now)) > CLOCK_TOLERANCE:
+        ctx.flag("clock", "นาฬิกาของเครื่องคลาดเคลื่อนเกิน 10 นาที",
+                 "The device clock is more than 10 minutes off")
+    posting = first_open_day(ctx.group.id, ctx.op.business_date)
+    if posting != ctx.op.business_date and ctx.op.type not in NON_POSTING:
+        ctx.posting_date = posting
+        ctx.flag("closed_period", "วันที่อยู่ในงวดบัญชีที่ปิดแล้ว บันทึกในวันแรกที่เปิด",
+                 "The date is in a closed period; posted on the first open day")
+
+
+NON_POSTING = frozenset({"member.create", "member.update", "member.exit", "meeting.open",
+                         "loan.apply", "loan.approve", "welfare.claim", "welfare.approve"})
+
+
+def _as_utc_naive(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def first_open_day(group_id: str, day: date) -> date:
+    closed = list(FiscalPeriod.select().where(
+        (FiscalPeriod.group == group_id) & FiscalPeriod.closed_at.is_null(False)
+        & (FiscalPeriod.ends_on >= day)).order_by(FiscalPeriod.starts_on))
+    for period in closed:
+        if period.starts_on <= day <= period.ends_on:
+            day = period.ends_on + timedelta(days=1)
+    return day

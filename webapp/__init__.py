@@ -1,0 +1,44 @@
+"""The Flask app: turns HTTP into calls on core/ and renders templates."""
+
+import os
+
+from flask import Flask
+
+from core.store.db import database, open_database
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    from webapp.config import load_config
+
+    load_config(app, overrides or {})
+    open_database(app.config["DATABASE_URL"])
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(_exc):
+        if not database.is_closed():
+            database.close()
+
+    from webapp import auth, errors, i18n, security
+
+    security.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+
+    from webapp import admin, groups, home
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(groups.bp)
+    app.register_blueprint(admin.bp)
+
+    from webapp.commands import register_commands
+
+    register_commands(app)
+    return app

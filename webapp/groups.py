@@ -1,0 +1,49 @@
+"""A group's home page and the member's own passbook view."""
+
+from flask import Blueprint, abort
+from flask_login import current_user
+
+from core import access, books
+from core.store.access import group_ids_of, in_group
+from core.store.models import Group, Member
+from core.store.summaries import group_totals, groups_overview, member_figures
+from webapp.render import page
+from webapp.security import roles
+
+bp = Blueprint("groups", __name__)
+
+BOOKKEEPERS = (access.STAFF, access.COMMITTEE, access.TREASURER)
+
+
+def group_in_scope(group_id: str) -> Group:
+    group = Group.get_or_none(Group.id == group_id)
+    if group is None:
+        abort(404)
+    if not in_group(current_user.model, group.id):
+        abort(403)
+    return group
+
+
+@bp.route("/groups")
+@roles(*BOOKKEEPERS)
+def index():
+    return page("groups/index.html", overview=groups_overview(group_ids_of(current_user.model)))
+
+
+@bp.route("/groups/<group_id>")
+@roles(*BOOKKEEPERS)
+def show(group_id):
+    group = group_in_scope(group_id)
+    members = list(Member.select().where(Member.group == group.id).order_by(Member.member_no))
+    return page("groups/show.html", group=group, totals=group_totals(group.id), books=books,
+                members=members, figures=member_figures([m.id for m in members]))
+
+
+@bp.route("/me")
+@roles(access.MEMBER)
+def my_passbook():
+    member = current_user.model.member
+    if member is None:
+        abort(404)
+    return page("groups/passbook.html", member=member,
+                figures=member_figures([member.id])[member.id])

@@ -1,0 +1,5 @@
+// Every htmx request carries the CSRF token from the page's meta tag.
+document.addEventListener("htmx:configRequest", (event) => {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta) event.detail.headers["X-CSRFToken"] = meta.content;
+});
