@@ -12,7 +12,7 @@ import pytest
 
 from core.store import schema
 from core.store.db import database, open_database
-from core.store.models import ALL_MODELS
+from core.store.models import ALL_MODELS, User
 
 BACKEND = os.environ.get("SAJJA_TEST_DB", "sqlite")
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -97,6 +97,7 @@ class World:
     """A small network made through the store: two groups, and a person in every role."""
 
     PASSWORD = "correct horse 1"
+    MEMBER_PIN = "135790"
 
     def __init__(self):
         from core.store import groups as group_store
@@ -113,6 +114,36 @@ class World:
                 ("treasurer", "treasurer", [self.group.id]),
                 ("other-treasurer", "treasurer", [self.other.id])):
             self.users[name] = users.create_user(name, self.PASSWORD, role, group_ids=groups)
+        self.member_id = self.add_member("สมศรี ใจดี")
+        self.users["member"] = users.create_user("member", self.MEMBER_PIN, "member",
+                                                 group_ids=[self.group.id],
+                                                 member_id=self.member_id)
+        User.update(must_change_password=False).where(
+            User.id == self.users["member"].id).execute()
+
+    def apply(self, op_type: str, payload: dict, *, by: str = "treasurer", group=None,
+              business_date: str | None = None, device: str = "test-device", **envelope):
+        from core.store.operations import Actor, apply_operation
+
+        group = group or self.group
+        op = {"op_id": str(uuid.uuid4()), "group_id": group.id, "type": op_type,
+              "business_date": business_date or today_iso(group), "payload": payload,
+              **envelope}
+        return apply_operation(Actor(self.users[by], device), op)
+
+    def add_member(self, name: str, joined_on: str = "2025-01-15", group=None,
+                   by: str = "treasurer") -> str:
+        member_id = str(uuid.uuid4())
+        result = self.apply("member.create", {"member_id": member_id, "name": name,
+                                              "joined_on": joined_on}, group=group, by=by)
+        assert result.status == "accepted", result
+        return member_id
+
+
+def today_iso(group) -> str:
+    from core.thaidate import today_in
+
+    return today_in(group.timezone).isoformat()
 
 
 @pytest.fixture

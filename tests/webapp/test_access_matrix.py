@@ -1,0 +1,98 @@
+"""Walks every route of the app's URL map for every role: allowed where DESIGN.md says,
+refused everywhere else. A new route fails this test until it is added to ROUTES."""
+
+import re
+
+import pytest
+
+from tests.conftest import World, sign_in
+
+ANON, ADMIN, STAFF, COMMITTEE, TREASURER, MEMBER = (
+    "anonymous", "admin", "staff", "committee", "treasurer", "member")
+EVERYONE = {ANON, ADMIN, STAFF, COMMITTEE, TREASURER, MEMBER}
+SIGNED_IN = EVERYONE - {ANON}
+BOOKKEEPERS = {STAFF, COMMITTEE, TREASURER}
+
+# endpoint -> (roles that may GET it, whether it is scoped to a group in its URL)
+ROUTES = {
+    "static": (EVERYONE, False),
+    "auth.login": (EVERYONE, False),
+    "auth.change_password": (SIGNED_IN, False),
+    "home.index": (SIGNED_IN, False),
+    "groups.index": (BOOKKEEPERS, False),
+    "groups.show": (BOOKKEEPERS, True),
+    "groups.my_passbook": ({MEMBER}, False),
+    "admin.index": ({ADMIN}, False),
+    "admin.new_group": ({ADMIN}, False),
+    "admin.new_user": ({ADMIN}, False),
+    "admin.user": ({ADMIN}, False),
+}
+# Routes that take only POST: who may post (they are checked with a valid CSRF token).
+POST_ONLY = {
+    "auth.logout": SIGNED_IN | {ANON},
+    "auth.sign_out_everywhere": SIGNED_IN,
+    "home.language": EVERYONE,
+}
+
+
+def _url(rule, world, group):
+    values = {"group_id": group.id, "user_id": world.users["admin"].id,
+              "filename": "app.css"}
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
+
+
+def _client_for(app, role):
+    client = app.test_client()
+    if role != ANON:
+        sign_in(client, role, World.MEMBER_PIN if role == MEMBER else World.PASSWORD)
+    return client
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = endpoints - set(ROUTES) - set(POST_ONLY)
+    assert not missing, f"add these routes to the access matrix: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("role", sorted(EVERYONE))
+def test_each_role_reaches_only_its_routes(app, world, role):
+    client = _client_for(app, role)
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods:
+            continue
+        allowed, scoped = ROUTES[rule.endpoint]
+        response = client.get(_url(rule, world, world.group))
+        denied = response.status_code in (401, 403) or (
+            response.status_code == 302 and "/login" in response.location)
+        if role in allowed:
+            assert not denied and response.status_code < 400, (rule.endpoint, role,
+                                                               response.status_code)
+        else:
+            assert denied, (rule.endpoint, role, response.status_code)
+        if scoped and role in allowed:
+            other = client.get(_url(rule, world, world.other))
+            assert other.status_code == 403, (rule.endpoint, role, "other group")
+            assert world.other.name not in other.get_data(as_text=True)
+
+
+def test_no_page_of_one_group_shows_another_groups_members(app, world):
+    outsider = world.add_member("คนนอก กลุ่มสอง", group=world.other, by="other-treasurer")
+    assert outsider
+    client = _client_for(app, TREASURER)
+    for path in ("/", f"/groups/{world.group.id}", "/groups"):
+        html = client.get(path, follow_redirects=True).get_data(as_text=True)
+        assert "คนนอก กลุ่มสอง" not in html and world.other.name not in html
+
+
+@pytest.mark.parametrize("role", sorted(EVERYONE))
+def test_post_only_routes_check_who_posts(app, world, role):
+    from tests.conftest import csrf_token
+
+    for endpoint, allowed in POST_ONLY.items():
+        client = _client_for(app, role)
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        response = client.post(_url(rule, world, world.group), data={
+            "csrf_token": csrf_token(client), "lang": "th"})
+        refused = response.status_code in (401, 403) or (
+            response.status_code == 302 and "/login?" in response.location)
+        assert refused is (role not in allowed), (endpoint, role, response.status_code)
