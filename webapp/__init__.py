@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask
+from htmx_flask import Htmx
 
 from core.store.db import database, open_database
 
@@ -14,6 +15,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     load_config(app, overrides or {})
     open_database(app.config["DATABASE_URL"])
+    Htmx(app)
 
     @app.before_request
     def _connect():
@@ -31,12 +33,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
 
-    from webapp import admin, groups, home
+    from webapp import admin, entries, groups, home, meetings
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(groups.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(meetings.bp)
+    app.register_blueprint(entries.bp)
 
     from webapp.commands import register_commands
 

@@ -5,6 +5,7 @@ from flask_babel import Babel, lazy_gettext
 from flask_login import current_user
 
 from core import access, money, thaidate
+from webapp.entry_kinds import entry_kind
 
 LANGUAGES = ("th", "en")
 
@@ -43,7 +44,9 @@ def init_app(app: Flask) -> None:
         lang = current_language()
         return {"lang": lang, "languages": LANGUAGES,
                 "role_name": lambda role: access.role_name(role, lang),
-                "kind_name": kind_name}
+                "kind_name": kind_name,
+                "has_endpoint": lambda name: name in current_app.view_functions,
+                "entry_kind": entry_kind}
 
 
 def pick(problem_or_pair, lang: str | None = None) -> str:

@@ -49,7 +49,8 @@ def balance_of(group_id: str, key: str) -> int:
 
 def post(group_id: str, lines: list[books.Line], *, business_date: date, kind: str,
          memo: str = "", op=None, user=None, member: Member | str | None = None,
-         reverses: JournalTxn | None = None, receipt: bool = True) -> JournalTxn:
+         reverses: JournalTxn | None = None, receipt: bool = True,
+         meeting: str | None = None) -> JournalTxn:
     problem = books.check_balanced(lines)
     if problem:
         raise OpRefused(problem)
@@ -57,7 +58,7 @@ def post(group_id: str, lines: list[books.Line], *, business_date: date, kind: s
         accounts = {line.account: account_for(group_id, line.account) for line in lines}
         txn = JournalTxn.create(
             group=group_id, op=op, kind=kind, business_date=business_date, memo=memo,
-            member=member, reverses=reverses, created_by=user,
+            member=member, reverses=reverses, created_by=user, meeting=meeting,
             receipt_no=next_value(receipt_counter(group_id)) if receipt else None)
         JournalLine.insert_many([
             {"group": group_id, "txn": txn.id, "account": accounts[line.account].id,
@@ -95,7 +96,7 @@ def reverse(txn: JournalTxn, *, business_date: date, memo: str = "", op=None,
         raise OpRefused(invalid("รายการนี้ถูกยกเลิกไปแล้ว", "This entry was already voided"))
     return post(txn.group_id, books.reversal_of(lines_of(txn)), business_date=business_date,
                 kind="reversal", memo=memo, op=op, user=user, member=txn.member_id,
-                reverses=txn, receipt=False)
+                reverses=txn, receipt=False, meeting=txn.meeting_id)
 
 
 @dataclass(frozen=True)

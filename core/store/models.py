@@ -169,9 +169,28 @@ class SyncOp(BaseModel):
         indexes = ((("group", "server_seq"), False),)
 
 
+class Meeting(BaseModel):
+    """A savings day: entries recorded at it, then the cash box counted and the meeting closed."""
+
+    id = CharField(primary_key=True, max_length=36)
+    group = ForeignKeyField(Group, backref="meetings", on_delete="RESTRICT")
+    date = DateField()
+    status = CharField(max_length=10, default="open")  # open, closed
+    opened_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    closed_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    closed_at = DateTimeField(null=True)
+    counted_cash = BigIntegerField(null=True)
+    expected_cash = BigIntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("group", "date"), False),)
+
+
 class JournalTxn(BaseModel):
     group = ForeignKeyField(Group, backref="transactions", on_delete="RESTRICT")
     op = ForeignKeyField(SyncOp, null=True, backref="transactions", on_delete="RESTRICT")
+    meeting = ForeignKeyField(Meeting, null=True, backref="transactions", on_delete="RESTRICT")
     kind = CharField(max_length=40)
     business_date = DateField()
     memo = TextField(default="")
@@ -255,6 +274,6 @@ class LoginAttempt(BaseModel):
 
 ALL_MODELS = [
     Counter, Network, Group, LoanProduct, Member, User, UserGroup, Device, Account, SyncOp,
-    JournalTxn, JournalLine, MemberChange, FiscalPeriod, ReviewItem, Notice, AuditLog,
+    Meeting, JournalTxn, JournalLine, MemberChange, FiscalPeriod, ReviewItem, Notice, AuditLog,
     LoginAttempt,
 ]

@@ -81,7 +81,21 @@ class Context:
     def post(self, lines, *, member=None, memo: str = "", receipt: bool = True):
         return ledger.post(self.group.id, lines, business_date=self.posting_date,
                            kind=self.op.type, memo=memo, op=self.sync_op,
-                           user=self.actor.user, member=member, receipt=receipt)
+                           user=self.actor.user, member=member, receipt=receipt,
+                           meeting=self.meeting_id)
+
+    @property
+    def meeting_id(self) -> str | None:
+        """The meeting an entry belongs to, once it is known to be this group's."""
+        from core.store.models import Meeting
+
+        meeting_id = self.op.meeting_id
+        if meeting_id is None:
+            return None
+        if not Meeting.select().where((Meeting.id == meeting_id)
+                                      & (Meeting.group == self.group.id)).exists():
+            raise OpRefused(invalid("ไม่พบการประชุมนี้", "Unknown meeting", "meeting_id"))
+        return meeting_id
 
 
 def _stored_result(row: SyncOp, payload_hash: str) -> OpResult:

@@ -145,9 +145,27 @@ def up(migrator, db):
             indexes = ((('group', 'server_seq'), False),)
     db.create_tables([SyncOp])
 
+    class Meeting(Model):
+        id = CharField(primary_key=True, max_length=36)
+        group = ForeignKeyField(Group, on_delete='RESTRICT')
+        date = DateField()
+        status = CharField(max_length=10, default='open')
+        opened_by = ForeignKeyField(User, null=True, on_delete='RESTRICT')
+        closed_by = ForeignKeyField(User, null=True, on_delete='RESTRICT')
+        closed_at = DateTimeField(null=True)
+        counted_cash = BigIntegerField(null=True)
+        expected_cash = BigIntegerField(null=True)
+        created_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'meeting'
+            indexes = ((('group', 'date'), False),)
+    db.create_tables([Meeting])
+
     class JournalTxn(Model):
         group = ForeignKeyField(Group, on_delete='RESTRICT')
         op = ForeignKeyField(SyncOp, null=True, on_delete='RESTRICT')
+        meeting = ForeignKeyField(Meeting, null=True, on_delete='RESTRICT')
         kind = CharField(max_length=40)
         business_date = DateField()
         memo = TextField(default='')
@@ -262,6 +280,7 @@ def down(migrator, db):
     migrator.migrate(migrator.drop_table('loan_product'))
     migrator.migrate(migrator.drop_table('journal_line'))
     migrator.migrate(migrator.drop_table('journal_txn'))
+    migrator.migrate(migrator.drop_table('meeting'))
     migrator.migrate(migrator.drop_table('sync_op'))
     migrator.migrate(migrator.drop_table('fiscal_period'))
     migrator.migrate(migrator.drop_table('device'))

@@ -1,0 +1,28 @@
+"""What each op type does to the books. A handler reads state, checks the group's rules,
+posts through the ledger, and flags what a person must look at; it raises OpRefused to refuse.
+Types whose issue has not landed yet are refused with a clear reason, never half-applied.
+"""
+
+from core import books
+from core.store.handlers import meetings, members, money
+from core.store.handlers.common import not_yet
+
+HANDLERS = {
+    "member.create": members.member_create,
+    "member.update": members.member_update,
+    "member.exit": members.member_exit,
+    "savings.deposit": money.receive(books.SAVINGS),
+    "savings.withdraw": money.savings_withdraw,
+    "shares.buy": money.shares_buy,
+    "fine.charge": money.fine_charge,
+    "fine.pay": money.receive(books.FINES_DUE),
+    "welfare.contribute": money.receive(books.WELFARE_FUND),
+    "group.income": money.group_income,
+    "group.expense": money.group_expense,
+    "void": money.void,
+    "meeting.open": meetings.meeting_open,
+    "meeting.close": meetings.meeting_close,
+}
+for _type in ("loan.apply", "loan.approve", "loan.disburse", "loan.repay", "welfare.claim",
+              "welfare.approve", "welfare.pay"):
+    HANDLERS.setdefault(_type, not_yet)

@@ -1,0 +1,109 @@
+"""Money a member brings or takes: savings, shares, fines, welfare contributions; group
+income and expenses; and voids, which reverse an earlier entry."""
+
+import json
+
+from core import books
+from core.errors import OpRefused, invalid
+from core.policy import share_price, with_defaults
+from core.store import ledger
+from core.store.handlers.common import find_member
+from core.store.models import JournalTxn, Meeting, Member, SyncOp
+from core.store.operations import ACCEPTED, NEEDS_REVIEW, Context
+
+MEMBER_FIELDS = ("name", "national_id", "birth_date", "phone", "address", "beneficiaries",
+                 "gender")
+
+
+def _possible_duplicate(ctx: Context, member: Member, amount: int) -> None:
+    """The same money entry from another device on the same day is worth a second look."""
+    candidates = SyncOp.select(SyncOp.payload, SyncOp.device).where(
+        (SyncOp.group == ctx.group.id) & (SyncOp.type == ctx.op.type)
+        & (SyncOp.business_date == ctx.op.business_date)
+        & (SyncOp.status.in_((ACCEPTED, NEEDS_REVIEW))) & (SyncOp.id != ctx.sync_op.id)
+        & (SyncOp.device != ctx.actor.device_id))
+    for row in candidates:
+        payload = json.loads(row.payload)
+        if payload.get("member_id") == member.id and payload.get("amount_satang") == amount:
+            ctx.flag("possible_duplicate",
+                     "มีรายการเดียวกันจากอีกเครื่องในวันเดียวกัน",
+                     "The same entry was recorded on another device that day")
+            return
+
+
+def receive(credit_code: str):
+    """Money a member brings to the cash box, credited to one of their accounts."""
+    def handler(ctx: Context) -> None:
+        member = find_member(ctx)
+        amount = ctx.payload["amount_satang"]
+        if ctx.actor.device_id:
+            _possible_duplicate(ctx, member, amount)
+        ctx.post(books.transfer(books.CASH, books.account_key(credit_code, member.id), amount),
+                 member=member.id)
+    return handler
+
+
+def savings_withdraw(ctx: Context) -> None:
+    member = find_member(ctx)
+    amount = ctx.payload["amount_satang"]
+    key = books.account_key(books.SAVINGS, member.id)
+    savings = -ledger.balance_of(ctx.group.id, key)
+    ctx.books_said = {"savings_satang": savings}
+    if amount > savings:
+        ctx.flag("overdrawn", "ยอดถอนมากกว่าเงินออมคงเหลือ",
+                 "The withdrawal is more than the savings balance")
+    ctx.post(books.transfer(key, books.CASH, amount), member=member.id)
+
+
+def shares_buy(ctx: Context) -> None:
+    member = find_member(ctx)
+    amount = ctx.payload["shares"] * share_price(with_defaults(ctx.group.policy))
+    ctx.post(books.transfer(books.CASH, books.account_key(books.SHARES, member.id), amount),
+             member=member.id, memo=f"{ctx.payload['shares']}")
+
+
+def fine_charge(ctx: Context) -> None:
+    member = find_member(ctx)
+    ctx.post(books.transfer(books.account_key(books.FINES_DUE, member.id), books.FINE_INCOME,
+                            ctx.payload["amount_satang"]),
+             member=member.id, memo=ctx.payload.get("reason") or "", receipt=False)
+
+
+def group_income(ctx: Context) -> None:
+    ctx.post(books.transfer(books.CASH, books.OTHER_INCOME, ctx.payload["amount_satang"]),
+             memo=ctx.payload["category"])
+
+
+def group_expense(ctx: Context) -> None:
+    ctx.post(books.transfer(books.EXPENSES, books.CASH, ctx.payload["amount_satang"]),
+             memo=ctx.payload["category"])
+
+
+def void(ctx: Context) -> None:
+    target = SyncOp.get_or_none((SyncOp.op_id == ctx.payload["target_op_id"])
+                                & (SyncOp.group == ctx.group.id))
+    if target is None or target.status not in (ACCEPTED, NEEDS_REVIEW):
+        raise OpRefused(invalid("ไม่พบรายการที่จะยกเลิก", "No such entry to void",
+                                "target_op_id"))
+    txns = [t for t in JournalTxn.select().where(
+        (JournalTxn.op == target.id) & JournalTxn.reverses.is_null())]
+    if not txns:
+        raise OpRefused(invalid("รายการนี้ไม่มีผลต่อบัญชี ยกเลิกไม่ได้",
+                                "This entry moved no money and cannot be voided",
+                                "target_op_id"))
+    if ctx.actor.user.role != "committee" and not _still_open(ctx, txns[0]):
+        raise OpRefused(invalid(
+            "ยกเลิกได้เฉพาะรายการของการประชุมที่ยังเปิดอยู่ รายการเก่าต้องให้คณะกรรมการแก้ไข",
+            "Only entries of the open meeting can be voided here; older ones go to the "
+            "committee", "target_op_id"))
+    for txn in txns:
+        ledger.reverse(txn, business_date=ctx.posting_date, memo=ctx.payload["reason"],
+                       op=ctx.sync_op, user=ctx.actor.user)
+
+
+def _still_open(ctx: Context, txn: JournalTxn) -> bool:
+    """An entry of a meeting still open, or without a meeting, recorded today."""
+    if txn.meeting_id:
+        return Meeting.select().where((Meeting.id == txn.meeting_id)
+                                      & (Meeting.status == "open")).exists()
+    return txn.business_date == ctx.today
