@@ -30,7 +30,7 @@ $(MO): webapp/translations/th/LC_MESSAGES/messages.po $(VENV)/.installed
 
 # Refresh the catalog after changing texts: extract, merge, then translate the new entries.
 extract-messages: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -o webapp/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o webapp/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i webapp/translations/messages.pot -d webapp/translations -l th --width 100
 
 run: install
