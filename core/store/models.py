@@ -196,12 +196,15 @@ class JournalTxn(BaseModel):
     memo = TextField(default="")
     member = ForeignKeyField(Member, null=True, backref="transactions", on_delete="RESTRICT")
     receipt_no = IntegerField(null=True)
-    reverses = ForeignKeyField("self", null=True, backref="reversals", on_delete="RESTRICT")
+    reverses = ForeignKeyField("self", null=True, backref="reversals", on_delete="RESTRICT",
+                               index=False)
     created_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("group", "business_date"), False), (("group", "receipt_no"), True))
+        # A transaction is reversed at most once, whatever path the reversal takes.
+        indexes = ((("group", "business_date"), False), (("group", "receipt_no"), True),
+                   (("reverses",), True))
 
 
 class JournalLine(BaseModel):

@@ -112,8 +112,7 @@ def _record(envelope: dict, op_id: str, actor: Actor, status: str, problem: Prob
             group_id: str | None, business_date: date | None) -> SyncOp:
     return SyncOp.create(
         op_id=op_id, group=group_id, user=actor.user.id, device=actor.device_id,
-        device_seq=envelope.get("device_seq") if type(envelope.get("device_seq")) is int
-        else None,
+        device_seq=_device_seq(envelope),
         type=str(envelope.get("type"))[:40],
         payload=json.dumps(envelope.get("payload"), ensure_ascii=False, sort_keys=True),
         payload_hash=ops.payload_hash(envelope), business_date=business_date,
@@ -122,6 +121,11 @@ def _record(envelope: dict, op_id: str, actor: Actor, status: str, problem: Prob
         message_th=problem.message_th if problem else None,
         message_en=problem.message_en if problem else None,
         server_seq=next_value(SERVER_SEQ))
+
+
+def _device_seq(envelope: dict) -> int | None:
+    value = envelope.get("device_seq")
+    return value if type(value) is int and 0 <= value < 2**62 else None
 
 
 def _as_result(row: SyncOp) -> OpResult:

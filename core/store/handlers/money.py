@@ -47,6 +47,8 @@ def savings_withdraw(ctx: Context) -> None:
     member = find_member(ctx)
     amount = ctx.payload["amount_satang"]
     key = books.account_key(books.SAVINGS, member.id)
+    if ctx.actor.device_id:
+        _possible_duplicate(ctx, member, amount)
     savings = -ledger.balance_of(ctx.group.id, key)
     ctx.books_said = {"savings_satang": savings}
     if amount > savings:

@@ -171,13 +171,13 @@ def up(migrator, db):
         memo = TextField(default='')
         member = ForeignKeyField(Member, null=True, on_delete='RESTRICT')
         receipt_no = IntegerField(null=True)
-        reverses = ForeignKeyField('self', null=True, on_delete='RESTRICT')
+        reverses = ForeignKeyField('self', null=True, on_delete='RESTRICT', index=False)
         created_by = ForeignKeyField(User, null=True, on_delete='RESTRICT')
         created_at = DateTimeField()
         class Meta:
             database = db
             table_name = 'journal_txn'
-            indexes = ((('group', 'business_date'), False), (('group', 'receipt_no'), True))
+            indexes = ((('group', 'business_date'), False), (('group', 'receipt_no'), True), (('reverses',), True))
     db.create_tables([JournalTxn])
 
     class JournalLine(Model):
