@@ -48,7 +48,20 @@ def postgres_url():
 
 @pytest.fixture
 def db_url(request, tmp_path):
-    """The URL of an empty, migrated database for this test."""
+    """The URL of an empty, migrated database for this test; its books are audited after."""
+    url = _fresh_database(request, tmp_path)
+    yield url
+    if request.node.get_closest_marker("tampers_with_books"):
+        return
+    from core.store.ledger import audit
+
+    open_database(url)
+    with database.connection_context():
+        mismatches, unbalanced = audit()
+    assert (mismatches, unbalanced) == ([], []), "flask audit would fail after this test"
+
+
+def _fresh_database(request, tmp_path) -> str:
     if BACKEND == "postgresql":
         url = request.getfixturevalue("postgres_url")
         open_database(url)

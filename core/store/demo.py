@@ -6,9 +6,9 @@ import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from core import access
+from core import access, books
 from core.store import groups as group_store
-from core.store import users
+from core.store import ledger, users
 from core.store.models import Member
 from core.store.operations import Actor, apply_operation
 from core.thaidate import today_in
@@ -34,7 +34,9 @@ def load_demo(seed: int = 2569) -> dict:
     rng = random.Random(seed)
     network = group_store.create_network("เครือข่ายออมทรัพย์ตำบลหนองบัว", "ขอนแก่น")
     savings_group = group_store.create_group(
-        "กลุ่มออมทรัพย์บ้านหนองบัว", network_id=network.id, province="ขอนแก่น")
+        "กลุ่มออมทรัพย์บ้านหนองบัว", network_id=network.id, province="ขอนแก่น",
+        policy={"savings": {"monthly_commitment_satang": 10_000,
+                            "late_savings_fine_satang": 2_000}})
     welfare_group = group_store.create_group(
         "กองทุนสวัสดิการชุมชนตำบลหนองบัว", network_id=network.id, kind="welfare",
         province="ขอนแก่น")
@@ -99,20 +101,28 @@ def _record_month(group, treasurer, size: int, rng: random.Random) -> int:
         apply("member.create", joined, {"member_id": member_id, "name": name,
                                         "joined_on": joined.isoformat()})
     for day in meeting_days:
+        meeting_id = str(uuid.uuid4())
+        apply("meeting.open", day, {"meeting_id": meeting_id, "date": day.isoformat()})
+        at_meeting = {"meeting_id": meeting_id}
         for member_id in member_ids:
-            if group.kind == "welfare":
-                apply("welfare.contribute", day, {"member_id": member_id, "amount_satang": 3_000})
-                continue
-            apply("savings.deposit", day, {"member_id": member_id,
-                                           "amount_satang": rng.choice([10_000, 10_000, 20_000,
-                                                                        50_000])})
-            if rng.random() < 0.3:
-                apply("shares.buy", day, {"member_id": member_id, "shares": rng.randint(1, 4)})
-            apply("welfare.contribute", day, {"member_id": member_id, "amount_satang": 3_000})
-        if group.kind == "savings":
+            if group.kind != "welfare":
+                apply("savings.deposit", day, {
+                    "member_id": member_id, **at_meeting,
+                    "amount_satang": rng.choice([10_000, 10_000, 20_000, 50_000])})
+                if rng.random() < 0.3:
+                    apply("shares.buy", day, {"member_id": member_id, **at_meeting,
+                                              "shares": rng.randint(1, 4)})
+            apply("welfare.contribute", day, {"member_id": member_id, "amount_satang": 3_000,
+                                              **at_meeting})
+        if group.kind != "welfare":
             apply("fine.charge", day, {"member_id": member_ids[-1], "amount_satang": 2_000,
                                        "reason": "ส่งเงินออมช้า"})
-            apply("fine.pay", day, {"member_id": member_ids[-1], "amount_satang": 2_000})
+            apply("fine.pay", day, {"member_id": member_ids[-1], "amount_satang": 2_000,
+                                    **at_meeting})
         apply("group.expense", day, {"amount_satang": 15_000, "category": "stationery",
-                                     "note": "สมุดบัญชีและค่าถ่ายเอกสาร"})
+                                     "note": "สมุดบัญชีและค่าถ่ายเอกสาร", **at_meeting})
+        if day != meeting_days[-1]:  # the latest meeting is left open for the demo
+            counted = ledger.balance_of(group.id, books.CASH) - rng.choice([0, 0, 500])
+            apply("meeting.close", day, {"meeting_id": meeting_id,
+                                         "counted_cash_satang": counted})
     return size

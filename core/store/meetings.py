@@ -123,15 +123,16 @@ def commitment_status(group: Group, month_start: date, month_end: date) -> list[
     commitment = with_defaults(group.policy)["savings"]["monthly_commitment_satang"]
     reversed_ids = JournalTxn.select(JournalTxn.reverses).where(
         (JournalTxn.group == group.id) & JournalTxn.reverses.is_null(False))
-    paid = dict(
-        JournalTxn.select(JournalTxn.member, -fn.SUM(JournalLine.amount))
+    credited = dict(
+        JournalTxn.select(JournalTxn.member, fn.SUM(JournalLine.amount))
         .join(JournalLine).join(Account)
         .where((JournalTxn.group == group.id) & (JournalTxn.kind == "savings.deposit")
                & (JournalTxn.business_date.between(month_start, month_end))
                & (Account.code == books.SAVINGS) & JournalTxn.id.not_in(reversed_ids))
         .group_by(JournalTxn.member).tuples())
     members = Member.select().where((Member.group == group.id) & (Member.status == "active"))
-    return [CommitmentStatus(m, int(paid.get(m.id) or 0), commitment)
+    # Savings are credited, so what a member paid is the negated sum of their lines.
+    return [CommitmentStatus(m, -int(credited.get(m.id) or 0), commitment)
             for m in members.order_by(Member.member_no)]
 
 

@@ -202,6 +202,7 @@ def test_a_transaction_is_reversed_once_and_a_reversal_never(group, members):
 # ------------------------------------------------------------------------------ audit
 
 
+@pytest.mark.tampers_with_books
 def test_audit_is_clean_on_good_books_and_catches_a_tampered_balance(group, members):
     a, b = members
     ledger.post(group.id, transfer(books.CASH, savings(a), 50_000), business_date=DAY, kind="t")
@@ -215,6 +216,7 @@ def test_audit_is_clean_on_good_books_and_catches_a_tampered_balance(group, memb
     assert unbalanced == []
 
 
+@pytest.mark.tampers_with_books
 def test_audit_catches_a_tampered_journal_line(group, members):
     a, _ = members
     ledger.post(group.id, transfer(books.CASH, savings(a), 50_000), business_date=DAY, kind="t")
@@ -228,6 +230,7 @@ def test_audit_catches_a_tampered_journal_line(group, members):
     assert mismatches == [ledger.Mismatch(group.id, books.CASH, 70_000, 52_000)]
 
 
+@pytest.mark.tampers_with_books
 def test_audit_catches_a_balance_on_an_account_without_lines(group):
     raw_update('UPDATE "account" SET "balance" = -5 WHERE "group_id" = ? AND "key" = ?',
                group.id, books.RESERVE)

@@ -227,6 +227,7 @@ def test_users_create_refuses_a_taken_username(app, group_id):
 
 # --- audit -----------------------------------------------------------------------------------
 
+@pytest.mark.tampers_with_books
 def test_audit_finds_a_tampered_cached_balance(app, demo):
     with database.connection_context():
         account = Account.select().where(Account.balance != 0).order_by(Account.id).first()

@@ -142,3 +142,29 @@ def test_older_entries_are_voided_by_the_committee_with_a_reason(app, world):
     assert done.status_code == 302
     assert ledger.balance_of(world.group.id, books.CASH) == 0
     assert audit() == ([], [])
+
+
+def test_commitment_and_late_fines_charge_each_short_member_once(client, world):
+    from core.store.models import Group
+
+    Group.update(policy={"savings": {"monthly_commitment_satang": 10_000,
+                                     "late_savings_fine_satang": 2_000}}).where(
+        Group.id == world.group.id).execute()
+    paid_in_full = world.add_member("จ่ายครบ")
+    world.apply("savings.deposit", {"member_id": paid_in_full, "amount_satang": 10_000})
+    world.apply("savings.deposit", {"member_id": world.member_id, "amount_satang": 4_000})
+    sign_in(client, "treasurer")
+    page = f"/groups/{world.group.id}/meetings"
+    html = client.get(page).get_data(as_text=True)
+    assert "1 จาก 2" in html  # one of the two members has paid the whole commitment
+    month = today_iso(world.group)[:7]
+    for _ in range(2):  # the scheduler or a person pressing twice
+        response = client.post(f"{page}/late-fines", data={
+            "csrf_token": csrf_token(client, page), "month": month})
+        assert response.status_code == 302
+    fines = SyncOp.select().where(SyncOp.type == "fine.charge")
+    assert fines.count() == 1
+    assert ledger.balance_of(world.group.id, books.account_key(
+        books.FINES_DUE, world.member_id)) == 2_000
+    assert ledger.balance_of(world.group.id, books.account_key(
+        books.FINES_DUE, paid_in_full)) == 0
