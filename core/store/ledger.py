@@ -15,7 +15,7 @@ from core import books
 from core.errors import OpRefused, invalid
 from core.store.counters import next_value, receipt_counter
 from core.store.db import database
-from core.store.models import Account, JournalLine, JournalTxn, Member
+from core.store.models import Account, JournalLine, JournalTxn, Loan, Member
 
 
 def account_for(group_id: str, key: str) -> Account:
@@ -27,6 +27,8 @@ def account_for(group_id: str, key: str) -> Account:
     entry = books.CHART[code]
     sub = key.split(":", 1)[1] if ":" in key else None
     member_id = sub if entry.per == "member" else None
+    if entry.per == "loan":  # a loan's account belongs to its borrower, for their passbook
+        member_id = Loan.get_by_id(sub).member_id
     try:
         with database.atomic():
             return Account.create(group=group_id, key=key, code=code, kind=entry.kind,

@@ -80,6 +80,12 @@ class LoanProduct(BaseModel):
     max_savings_multiple_pct = IntegerField(default=300)
     guarantors_needed = IntegerField(default=0)
     late_fine_satang = BigIntegerField(default=0)
+    grace_days = IntegerField(default=0)
+    waive_future_interest = BooleanField(default=True)  # early payoff of a flat loan
+    one_loan_at_a_time = BooleanField(default=True)
+    count_shares = BooleanField(default=True)
+    guarantor_limit_multiple_pct = IntegerField(null=True)
+    rounding = CharField(max_length=10, default="satang")
     active = BooleanField(default=True)
 
 
@@ -131,6 +137,43 @@ class Device(BaseModel):
     label = CharField(max_length=200, default="")
     first_seen = DateTimeField(default=utcnow)
     last_seen = DateTimeField(default=utcnow)
+
+
+class Loan(BaseModel):
+    """A member's loan. Its schedule is worked out from these terms by core.loans.schedule;
+    what was paid is kept here in the same transaction as the journal lines that paid it."""
+
+    id = CharField(primary_key=True, max_length=36)
+    group = ForeignKeyField(Group, backref="loans", on_delete="RESTRICT")
+    member = ForeignKeyField(Member, backref="loans", on_delete="RESTRICT")
+    product = ForeignKeyField(LoanProduct, on_delete="RESTRICT")
+    principal = BigIntegerField()
+    months = IntegerField()
+    method = CharField(max_length=20)
+    monthly_rate_bp = IntegerField()
+    rounding = CharField(max_length=10, default="satang")
+    purpose = TextField(default="")
+    status = CharField(max_length=20, default="applied")
+    # applied, approved, disbursed, closed, written_off
+    applied_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    approved_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    disbursed_on = DateField(null=True)
+    schedule_start = DateField(null=True)  # the day the schedule counts from (rescheduling)
+    schedule_principal = BigIntegerField(null=True)
+    closed_on = DateField(null=True)
+    paid_principal = BigIntegerField(default=0)
+    paid_interest = BigIntegerField(default=0)
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow)
+
+
+class LoanGuarantor(BaseModel):
+    group = ForeignKeyField(Group, on_delete="RESTRICT")
+    loan = ForeignKeyField(Loan, backref="guarantors", on_delete="RESTRICT")
+    member = ForeignKeyField(Member, backref="guarantees", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("loan", "member"), True),)
 
 
 class Account(BaseModel):
@@ -276,7 +319,7 @@ class LoginAttempt(BaseModel):
 
 
 ALL_MODELS = [
-    Counter, Network, Group, LoanProduct, Member, User, UserGroup, Device, Account, SyncOp,
-    Meeting, JournalTxn, JournalLine, MemberChange, FiscalPeriod, ReviewItem, Notice, AuditLog,
-    LoginAttempt,
+    Counter, Network, Group, LoanProduct, Member, User, UserGroup, Device, Loan, LoanGuarantor,
+    Account, SyncOp, Meeting, JournalTxn, JournalLine, MemberChange, FiscalPeriod, ReviewItem,
+    Notice, AuditLog, LoginAttempt,
 ]

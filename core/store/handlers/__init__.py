@@ -4,7 +4,7 @@ Types whose issue has not landed yet are refused with a clear reason, never half
 """
 
 from core import books
-from core.store.handlers import meetings, members, money
+from core.store.handlers import loans, meetings, members, money
 from core.store.handlers.common import not_yet
 
 HANDLERS = {
@@ -22,7 +22,10 @@ HANDLERS = {
     "void": money.void,
     "meeting.open": meetings.meeting_open,
     "meeting.close": meetings.meeting_close,
+    "loan.apply": loans.loan_apply,
+    "loan.approve": loans.loan_approve,
+    "loan.disburse": loans.loan_disburse,
+    "loan.repay": loans.loan_repay,
 }
-for _type in ("loan.apply", "loan.approve", "loan.disburse", "loan.repay", "welfare.claim",
-              "welfare.approve", "welfare.pay"):
+for _type in ("welfare.claim", "welfare.approve", "welfare.pay"):
     HANDLERS.setdefault(_type, not_yet)

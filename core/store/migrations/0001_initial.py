@@ -201,11 +201,54 @@ def up(migrator, db):
         max_savings_multiple_pct = IntegerField(default=300)
         guarantors_needed = IntegerField(default=0)
         late_fine_satang = BigIntegerField(default=0)
+        grace_days = IntegerField(default=0)
+        waive_future_interest = BooleanField(default=True)
+        one_loan_at_a_time = BooleanField(default=True)
+        count_shares = BooleanField(default=True)
+        guarantor_limit_multiple_pct = IntegerField(null=True)
+        rounding = CharField(max_length=10, default='satang')
         active = BooleanField(default=True)
         class Meta:
             database = db
             table_name = 'loan_product'
     db.create_tables([LoanProduct])
+
+    class Loan(Model):
+        id = CharField(primary_key=True, max_length=36)
+        group = ForeignKeyField(Group, on_delete='RESTRICT')
+        member = ForeignKeyField(Member, on_delete='RESTRICT')
+        product = ForeignKeyField(LoanProduct, on_delete='RESTRICT')
+        principal = BigIntegerField()
+        months = IntegerField()
+        method = CharField(max_length=20)
+        monthly_rate_bp = IntegerField()
+        rounding = CharField(max_length=10, default='satang')
+        purpose = TextField(default='')
+        status = CharField(max_length=20, default='applied')
+        applied_by = ForeignKeyField(User, null=True, on_delete='RESTRICT')
+        approved_by = ForeignKeyField(User, null=True, on_delete='RESTRICT')
+        disbursed_on = DateField(null=True)
+        schedule_start = DateField(null=True)
+        schedule_principal = BigIntegerField(null=True)
+        closed_on = DateField(null=True)
+        paid_principal = BigIntegerField(default=0)
+        paid_interest = BigIntegerField(default=0)
+        version = IntegerField(default=1)
+        created_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'loan'
+    db.create_tables([Loan])
+
+    class LoanGuarantor(Model):
+        group = ForeignKeyField(Group, on_delete='RESTRICT')
+        loan = ForeignKeyField(Loan, on_delete='RESTRICT')
+        member = ForeignKeyField(Member, on_delete='RESTRICT')
+        class Meta:
+            database = db
+            table_name = 'loan_guarantor'
+            indexes = ((('loan', 'member'), True),)
+    db.create_tables([LoanGuarantor])
 
     class LoginAttempt(Model):
         username = CharField(index=True, max_length=80)
@@ -277,6 +320,8 @@ def down(migrator, db):
     migrator.migrate(migrator.drop_table('notice'))
     migrator.migrate(migrator.drop_table('member_change'))
     migrator.migrate(migrator.drop_table('login_attempt'))
+    migrator.migrate(migrator.drop_table('loan_guarantor'))
+    migrator.migrate(migrator.drop_table('loan'))
     migrator.migrate(migrator.drop_table('loan_product'))
     migrator.migrate(migrator.drop_table('journal_line'))
     migrator.migrate(migrator.drop_table('journal_txn'))
