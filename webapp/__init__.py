@@ -35,15 +35,18 @@ def create_app(overrides: dict | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
 
-    from webapp import admin, entries, groups, home, meetings, members
+    from webapp import admin, books, entries, groups, home, meetings, members
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(groups.bp)
+    app.register_blueprint(books.bp)
     app.register_blueprint(members.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(entries.bp)
+    from webapp.sync import bp as sync_bp  # the JSON sync API, /api/v1/sync
+    app.register_blueprint(sync_bp)
 
     from webapp.commands import register_commands
 

@@ -4,9 +4,11 @@ from flask import Blueprint, abort
 from flask_login import current_user
 
 from core import access, books
+from core.store import statements
 from core.store.access import group_ids_of, in_group
 from core.store.models import Group, Member
 from core.store.summaries import group_totals, groups_overview, member_figures
+from core.thaidate import today_in
 from webapp.render import page
 from webapp.security import roles
 
@@ -42,8 +44,8 @@ def show(group_id):
 @bp.route("/me")
 @roles(access.MEMBER)
 def my_passbook():
-    member = current_user.model.member
-    if member is None:
+    member_id = current_user.model.member_id
+    book = statements.passbook(member_id) if member_id else None
+    if book is None:
         abort(404)
-    return page("groups/passbook.html", member=member,
-                figures=member_figures([member.id])[member.id])
+    return page("groups/passbook.html", book=book, today=today_in(book.member.group.timezone))

@@ -18,8 +18,11 @@ from core.store.db import database
 from core.store.models import Account, JournalLine, JournalTxn, Loan, Member
 
 
-def account_for(group_id: str, key: str) -> Account:
-    """The group's account with this key, made from the chart template on first use."""
+def account_for(group_id: str, key: str, member_hint: str | None = None) -> Account:
+    """The group's account with this key, made from the chart template on first use.
+
+    A loan's account belongs to its borrower (for their passbook): the loan says who that is,
+    or, before the loan row exists, the member the posting is for."""
     account = Account.get_or_none((Account.group == group_id) & (Account.key == key))
     if account:
         return account
@@ -27,8 +30,9 @@ def account_for(group_id: str, key: str) -> Account:
     entry = books.CHART[code]
     sub = key.split(":", 1)[1] if ":" in key else None
     member_id = sub if entry.per == "member" else None
-    if entry.per == "loan":  # a loan's account belongs to its borrower, for their passbook
-        member_id = Loan.get_by_id(sub).member_id
+    if entry.per == "loan":
+        loan = Loan.get_or_none(Loan.id == sub)
+        member_id = loan.member_id if loan else member_hint
     try:
         with database.atomic():
             return Account.create(group=group_id, key=key, code=code, kind=entry.kind,
@@ -57,7 +61,9 @@ def post(group_id: str, lines: list[books.Line], *, business_date: date, kind: s
     if problem:
         raise OpRefused(problem)
     with database.atomic():
-        accounts = {line.account: account_for(group_id, line.account) for line in lines}
+        member_id = getattr(member, "id", member)
+        accounts = {line.account: account_for(group_id, line.account, member_id)
+                    for line in lines}
         txn = JournalTxn.create(
             group=group_id, op=op, kind=kind, business_date=business_date, memo=memo,
             member=member, reverses=reverses, created_by=user, meeting=meeting,

@@ -3,13 +3,20 @@
 Forms, the sync API and commands all call `apply_operation`. It checks the envelope and the
 actor's rights, records the op in `sync_op` with its result, lets the op type's handler post the
 books, opens review items for anything flagged, and writes the audit row, all in one transaction.
+
+A transient database failure (SQLite's "database is locked" after the busy timeout, a lost or
+refused PostgreSQL connection, a deadlock) is not an error of the op: the transaction is rolled
+back, nothing is kept, and the result is `retry_later` with reason `busy`, so the device keeps
+the op and sends it again. (Should a connection drop during the COMMIT itself, the op may have
+landed after all; the resend then gets `duplicate`, which is why a retry is always harmless.)
 """
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from peewee import IntegrityError
+from peewee import IntegrityError, InterfaceError, OperationalError
 
 from core import ops
 from core.errors import OpRefused, Problem, forbidden, invalid
@@ -23,6 +30,9 @@ from core.thaidate import today_in
 ACCEPTED, DUPLICATE, NEEDS_REVIEW, REJECTED, RETRY_LATER = (
     "accepted", "duplicate", "needs_review", "rejected", "retry_later")
 CLOCK_TOLERANCE = timedelta(minutes=10)
+BUSY = Problem("busy", "เซิร์ฟเวอร์ไม่ว่างชั่วคราว รายการจะถูกส่งใหม่อีกครั้ง",
+               "The server is busy for a moment; the entry will be sent again")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -149,6 +159,15 @@ def apply_operation(actor: Actor, envelope, *, now: datetime | None = None,
         return _refused(str(op_id or ""), parsed if isinstance(parsed, Problem)
                         else invalid("รหัสรายการไม่ถูกต้อง", "Bad op_id"))
     try:
+        return _apply_once(actor, envelope, parsed, op_id, now, device_now, interactive)
+    except (OperationalError, InterfaceError) as error:
+        # Rolled back: nothing of this op was kept. The device keeps it and retries.
+        log.warning("op %s not applied, database busy or unreachable: %s", op_id, error)
+        return OpResult(op_id, RETRY_LATER, BUSY.reason, BUSY.message_th, BUSY.message_en)
+
+
+def _apply_once(actor, envelope, parsed, op_id, now, device_now, interactive) -> OpResult:
+    try:
         with write_transaction():
             existing = SyncOp.get_or_none(SyncOp.op_id == op_id)
             if existing:
@@ -226,7 +245,7 @@ def _check_time(ctx: Context, device_now: datetime | None) -> None:
                  "The date is in a closed period; posted on the first open day")
 
 
-NON_POSTING = frozenset({"member.create", "member.update", "member.exit", "meeting.open",
+NON_POSTING = frozenset({"member.create", "member.update", "meeting.open",
                          "loan.apply", "loan.approve", "welfare.claim", "welfare.approve"})
 
 

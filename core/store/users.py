@@ -9,6 +9,7 @@ from peewee import IntegrityError
 
 from core import access
 from core.errors import OpRefused, Problem, invalid
+from core.identity import IdentityError, normalize_phone
 from core.store.db import database
 from core.store.models import AuditLog, Group, LoginAttempt, Member, User, UserGroup, utcnow
 
@@ -94,9 +95,22 @@ TOO_MANY = Problem("rate_limited", "ลองเข้าสู่ระบบ�
                    "Too many sign-in attempts; please wait 15 minutes and try again")
 
 
+def canonical_username(typed: str) -> str:
+    """The username as stored. A member signs in with their phone number typed in any common
+    form ("081-234-5678", "+66 81 234 5678"): when no account has the name as typed and it
+    reads as a Thai phone number, the national form of that number is the username."""
+    username = (typed or "").strip().lower()[:80]
+    if not username or User.select().where(User.username == username).exists():
+        return username
+    try:
+        return normalize_phone(username)
+    except IdentityError:
+        return username
+
+
 def sign_in(username: str, password: str, address: str) -> SignIn:
     """Check a password; count failures per account and per address within a window."""
-    username = (username or "").strip().lower()[:80]
+    username = canonical_username(username)
     address = (address or "")[:64]
     since = utcnow() - LIMIT_WINDOW
     failures = LoginAttempt.select().where(

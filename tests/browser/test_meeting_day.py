@@ -20,7 +20,7 @@ def test_twenty_members_one_tap_each_then_cash_count(page, console, world, artif
     page.locator('input[name="username"]').fill("treasurer")
     page.locator('input[name="password"]').fill(World.PASSWORD)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    page.get_by_role("link", name="วันออม").click()
+    page.get_by_role("link", name="วันออม", exact=True).click()
     page.get_by_role("button", name="เปิดการประชุม").click()
     rows = page.locator("li.mrow")
     expect(rows).to_have_count(20)

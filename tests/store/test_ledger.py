@@ -136,7 +136,8 @@ def test_sub_accounts_are_made_on_first_use_and_tied_to_their_member(group, memb
     assert (saving.code, saving.kind, saving.member_id, saving.balance) == (
         "2100", "liability", a, -1)
     loan = Account.get((Account.group == group.id) & (Account.key == f"1100:{loan_id}"))
-    assert (loan.code, loan.kind, loan.member_id, loan.balance) == ("1100", "asset", None, 300_000)
+    # a loan's account belongs to its borrower, so it shows in their passbook
+    assert (loan.code, loan.kind, loan.member_id, loan.balance) == ("1100", "asset", a, 300_000)
 
 
 def test_two_lines_on_one_account_in_one_transaction(group, members):

@@ -785,10 +785,6 @@ def test_member_update_with_malformed_values_is_rejected_invalid(world, fields):
     assert MemberChange.select().count() == 0
 
 
-@pytest.mark.xfail(strict=True, reason="handlers.members._clean_member_fields turns any value "
-                   "of `name` into text with str(): a list, an object or a number is accepted "
-                   "and stored as its Python repr (\"['x']\", \"{'a': 1}\") instead of being "
-                   "rejected as invalid")
 @pytest.mark.parametrize("name", [["สมศรี"], {"first": "สมศรี"}, 12345])
 def test_member_update_with_a_name_that_is_not_text_is_rejected_invalid(world, name):
     result = do(world, "member.update", {"member_id": world.member_id,

@@ -22,6 +22,22 @@ ROUTES = {
     "groups.index": (BOOKKEEPERS, False),
     "groups.show": (BOOKKEEPERS, True),
     "groups.my_passbook": ({MEMBER}, False),
+    "members.index": (BOOKKEEPERS, True),
+    "members.new": (BOOKKEEPERS, True),
+    "members.show": (BOOKKEEPERS, True),
+    "members.edit": (BOOKKEEPERS, True),
+    "members.exit": (BOOKKEEPERS, True),
+    "members.give_sign_in": (BOOKKEEPERS, True),
+    "books.cashbook": (BOOKKEEPERS, True),
+    "books.trial_balance": (BOOKKEEPERS, True),
+    "books.receipt": (BOOKKEEPERS | {MEMBER}, True),  # a member: only their own receipts
+    "books.passbook": (BOOKKEEPERS, True),
+    "meetings.index": (BOOKKEEPERS, True),
+    "meetings.show": (BOOKKEEPERS, True),
+    "entries.new": (BOOKKEEPERS, True),
+    "entries.void": (BOOKKEEPERS, True),
+    # The JSON API: pull shows each person only what they may see (a member: themself).
+    "sync.pull": (BOOKKEEPERS | {MEMBER}, False),
     "admin.index": ({ADMIN}, False),
     "admin.new_group": ({ADMIN}, False),
     "admin.new_user": ({ADMIN}, False),
@@ -32,13 +48,56 @@ POST_ONLY = {
     "auth.logout": SIGNED_IN | {ANON},
     "auth.sign_out_everywhere": SIGNED_IN,
     "home.language": EVERYONE,
+    "meetings.record": BOOKKEEPERS,
+    "meetings.void": BOOKKEEPERS,
+    "meetings.close": BOOKKEEPERS,
+    "meetings.late_fines": BOOKKEEPERS,
+    "sync.push": SIGNED_IN,  # each op is then checked against what the person may do
 }
+# Query strings a route needs to show its page.
+QUERIES = {"entries.new": "?type=group.expense"}
 
 
 def _url(rule, world, group):
     values = {"group_id": group.id, "user_id": world.users["admin"].id,
-              "filename": "app.css"}
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
+              "filename": "app.css", "member_id": world.member_id}
+    if "<int:receipt_no>" in rule.rule:
+        values["receipt_no"] = _receipt_no(world)
+    if "<meeting_id>" in rule.rule:
+        values["meeting_id"] = _meeting_id(world)
+    if "<op_id>" in rule.rule:
+        from core.store.models import SyncOp
+
+        values["op_id"] = SyncOp.get(SyncOp.group == world.group.id).op_id
+    path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
+    return path + QUERIES.get(rule.endpoint, "")
+
+
+def _meeting_id(world) -> str:
+    """An open meeting of the world's group, made once."""
+    if not hasattr(world, "meeting_id"):
+        import uuid
+
+        from tests.conftest import today_iso
+
+        world.meeting_id = str(uuid.uuid4())
+        result = world.apply("meeting.open", {"meeting_id": world.meeting_id,
+                                              "date": today_iso(world.group)})
+        assert result.status == "accepted", result
+    return world.meeting_id
+
+
+def _receipt_no(world) -> int:
+    """A receipt of the world's member in its group (so the member may open it), made once."""
+    if not hasattr(world, "receipt_no"):
+        from core.store.models import JournalTxn, SyncOp
+
+        result = world.apply("savings.deposit", {"member_id": world.member_id,
+                                                 "amount_satang": 10000})
+        assert result.status == "accepted", result
+        world.receipt_no = (JournalTxn.select().join(SyncOp)
+                            .where(SyncOp.op_id == result.op_id).get().receipt_no)
+    return world.receipt_no
 
 
 def _client_for(app, role):
