@@ -52,7 +52,7 @@ test-sqlite: install
 # PostgreSQL runs every test that touches a database; CI sets SAJJA_REQUIRE_POSTGRES=1.
 test-postgres: install
 	@if $(PY) -c "import psycopg2,sys; psycopg2.connect('$(PG_URL)', connect_timeout=3)" 2>/dev/null; then \
-		SAJJA_TEST_DB=postgresql TEST_POSTGRES_URL=$(PG_URL) $(PY) -m pytest -q tests/store tests/webapp; \
+		SAJJA_TEST_DB=postgresql TEST_POSTGRES_URL=$(PG_URL) $(PY) -m pytest -q tests/store tests/webapp tests/sync; \
 	elif [ "$$SAJJA_REQUIRE_POSTGRES" = "1" ]; then \
 		echo "PostgreSQL is required but not reachable at $(PG_URL)"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): skipped the PostgreSQL run"; fi

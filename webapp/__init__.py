@@ -35,7 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
 
-    from webapp import admin, books, entries, groups, home, meetings, members
+    from webapp import admin, books, entries, groups, home, loans, meetings, members
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -45,8 +45,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(entries.bp)
+    app.register_blueprint(loans.bp)
+    from webapp import welfare
+    app.register_blueprint(welfare.bp)
     from webapp.sync import bp as sync_bp  # the JSON sync API, /api/v1/sync
     app.register_blueprint(sync_bp)
+    from webapp import pwa  # the manifest, the service worker, the offline page
+    app.register_blueprint(pwa.bp)
 
     from webapp.commands import register_commands
 

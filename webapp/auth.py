@@ -67,6 +67,10 @@ def init_app(app: Flask) -> None:
         if (current_user.is_authenticated and current_user.must_change_password
                 and request.endpoint not in ("auth.change_password", "auth.logout", "static",
                                              "home.language")):
+            if request.path.startswith("/api/"):
+                from webapp.errors import json_error
+                return json_error(403, "must_change_password",
+                                  _("Please choose a new password before you go on."))
             return redirect(url_for("auth.change_password"))
         return None
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from peewee import IntegrityError, fn
+from peewee import Case, IntegrityError, fn
 
 from core import books
 from core.errors import OpRefused, invalid
@@ -62,19 +62,29 @@ def post(group_id: str, lines: list[books.Line], *, business_date: date, kind: s
         raise OpRefused(problem)
     with database.atomic():
         member_id = getattr(member, "id", member)
-        accounts = {line.account: account_for(group_id, line.account, member_id)
-                    for line in lines}
+        accounts = _account_ids(group_id, [line.account for line in lines], member_id)
         txn = JournalTxn.create(
             group=group_id, op=op, kind=kind, business_date=business_date, memo=memo,
             member=member, reverses=reverses, created_by=user, meeting=meeting,
             receipt_no=next_value(receipt_counter(group_id)) if receipt else None)
         JournalLine.insert_many([
-            {"group": group_id, "txn": txn.id, "account": accounts[line.account].id,
+            {"group": group_id, "txn": txn.id, "account": accounts[line.account],
              "amount": line.amount} for line in lines]).execute()
-        for key, amount in _totals(lines).items():
-            Account.update(balance=Account.balance + amount).where(
-                Account.id == accounts[key].id).execute()
+        totals = {accounts[key]: amount for key, amount in _totals(lines).items()}
+        if totals:  # one statement for every account the transaction moves
+            Account.update(balance=Account.balance + Case(
+                Account.id, list(totals.items()))).where(Account.id.in_(list(totals))).execute()
     return txn
+
+
+def _account_ids(group_id: str, keys: list[str], member_id: str | None) -> dict[str, int]:
+    """The ids of the group's accounts with these keys, in one query; missing ones are made."""
+    found = dict(Account.select(Account.key, Account.id).where(
+        (Account.group == group_id) & Account.key.in_(sorted(set(keys)))).tuples())
+    for key in keys:
+        if key not in found:
+            found[key] = account_for(group_id, key, member_id).id
+    return found
 
 
 def _totals(lines: list[books.Line]) -> dict[str, int]:

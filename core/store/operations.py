@@ -64,6 +64,27 @@ class Actor:
 
 
 @dataclass
+class Batch:
+    """Lookups that hold for every op of one request (a push of up to 500 ops): the groups the
+    ops name, and whether the actor may apply a type in a group. Rights are those the request
+    started with, as its signed-in user is; everything else is read afresh for each op."""
+
+    groups: dict[str, Group | None] = field(default_factory=dict)
+    allowed: dict[tuple[int, str, str], bool] = field(default_factory=dict)
+
+    def group(self, group_id: str) -> Group | None:
+        if group_id not in self.groups:
+            self.groups[group_id] = Group.get_or_none(Group.id == group_id)
+        return self.groups[group_id]
+
+    def may_apply(self, user: User, group_id: str, op_type: str) -> bool:
+        key = (user.id, group_id, op_type)
+        if key not in self.allowed:
+            self.allowed[key] = may_apply(user, group_id, op_type)
+        return self.allowed[key]
+
+
+@dataclass
 class Context:
     """What a handler sees: the op, its group, who sent it, and a place to put flags."""
 
@@ -108,6 +129,13 @@ class Context:
         return meeting_id
 
 
+def _existing(op_id: str) -> SyncOp | None:
+    """The stored op with what a repeat needs (only those columns: this runs for every op)."""
+    return (SyncOp.select(SyncOp.op_id, SyncOp.payload_hash, SyncOp.status, SyncOp.reason,
+                          SyncOp.message_th, SyncOp.message_en, SyncOp.server_seq)
+            .where(SyncOp.op_id == op_id).first())
+
+
 def _stored_result(row: SyncOp, payload_hash: str) -> OpResult:
     if row.payload_hash != payload_hash:
         return OpResult(row.op_id, REJECTED, "op_id_reused",
@@ -149,9 +177,11 @@ def _refused(op_id: str, problem: Problem) -> OpResult:
 
 
 def apply_operation(actor: Actor, envelope, *, now: datetime | None = None,
-                    device_now: datetime | None = None, interactive: bool = False) -> OpResult:
+                    device_now: datetime | None = None, interactive: bool = False,
+                    batch: Batch | None = None) -> OpResult:
     """Apply one op envelope. `interactive` is a person waiting at a form: anything that would
-    be flagged for review is refused instead, and a refusal writes nothing at all."""
+    be flagged for review is refused instead, and a refusal writes nothing at all. `batch`
+    shares the group and permission lookups between the ops of one request."""
     now = now or datetime.now(UTC)
     parsed = ops.parse_op(envelope)
     op_id = envelope.get("op_id") if isinstance(envelope, dict) else None
@@ -159,27 +189,54 @@ def apply_operation(actor: Actor, envelope, *, now: datetime | None = None,
         return _refused(str(op_id or ""), parsed if isinstance(parsed, Problem)
                         else invalid("รหัสรายการไม่ถูกต้อง", "Bad op_id"))
     try:
-        return _apply_once(actor, envelope, parsed, op_id, now, device_now, interactive)
+        return _apply_once(actor, envelope, parsed, op_id, now, device_now, interactive,
+                           batch or Batch())
     except (OperationalError, InterfaceError) as error:
+        if not transient(error):
+            raise  # a fault of the code or the schema, not of the moment: let it be seen
         # Rolled back: nothing of this op was kept. The device keeps it and retries.
         log.warning("op %s not applied, database busy or unreachable: %s", op_id, error)
         return OpResult(op_id, RETRY_LATER, BUSY.reason, BUSY.message_th, BUSY.message_en)
 
 
-def _apply_once(actor, envelope, parsed, op_id, now, device_now, interactive) -> OpResult:
+# PostgreSQL error classes that pass: connection (08), transaction rollback such as a deadlock
+# or serialization failure (40), insufficient resources (53), operator intervention such as a
+# restart (57), system error (58), and a lock not available (55P03).
+_TRANSIENT_PG_CLASSES = ("08", "40", "53", "57", "58")
+_TRANSIENT_SQLITE = ("locked", "busy", "disk i/o", "unable to open")
+
+
+def transient(error: Exception) -> bool:
+    """Whether a database error will likely pass if the same thing is tried again: a lock, a
+    lost connection, a restart. "No such column" and the like are faults, not moments."""
+    if isinstance(error, InterfaceError):
+        return True  # the connection is closed or unusable
+    for cause in (error.__cause__, error.__context__, *error.args[:1]):
+        if not type(cause).__module__.startswith("psycopg"):
+            continue
+        pgcode = getattr(cause, "pgcode", None)
+        if pgcode is None:
+            return True  # no code: the server went away or could not be reached
+        return pgcode[:2] in _TRANSIENT_PG_CLASSES or pgcode == "55P03"
+    message = str(error).lower()
+    return any(words in message for words in _TRANSIENT_SQLITE)
+
+
+def _apply_once(actor, envelope, parsed, op_id, now, device_now, interactive,
+                batch: Batch) -> OpResult:
     try:
         with write_transaction():
-            existing = SyncOp.get_or_none(SyncOp.op_id == op_id)
+            existing = _existing(op_id)
             if existing:
                 return _stored_result(existing, ops.payload_hash(envelope))
             if isinstance(parsed, Problem):
                 return _reject(envelope, op_id, actor, parsed, None, None, interactive)
-            group = Group.get_or_none(Group.id == parsed.group_id)
+            group = batch.group(parsed.group_id)
             if group is None:
                 return _reject(envelope, op_id, actor,
                                invalid("ไม่พบกลุ่มนี้", "Unknown group", "group_id"),
                                None, parsed.business_date, interactive)
-            if not may_apply(actor.user, group.id, parsed.type):
+            if not batch.may_apply(actor.user, group.id, parsed.type):
                 return _reject(envelope, op_id, actor, forbidden(), group.id,
                                parsed.business_date, interactive)
             try:
@@ -190,7 +247,7 @@ def _apply_once(actor, envelope, parsed, op_id, now, device_now, interactive) ->
                                parsed.business_date, interactive)
     except IntegrityError:
         # The same op_id committed by a concurrent request: its stored result is ours.
-        existing = SyncOp.get_or_none(SyncOp.op_id == op_id)
+        existing = _existing(op_id)
         if existing is None:
             raise
         return _stored_result(existing, ops.payload_hash(envelope))
@@ -246,7 +303,8 @@ def _check_time(ctx: Context, device_now: datetime | None) -> None:
 
 
 NON_POSTING = frozenset({"member.create", "member.update", "meeting.open",
-                         "loan.apply", "loan.approve", "welfare.claim", "welfare.approve"})
+                         "loan.apply", "loan.approve", "loan.reschedule", "welfare.claim",
+                         "welfare.approve", "welfare.refuse"})
 
 
 def _as_utc_naive(moment: datetime) -> datetime:

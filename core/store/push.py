@@ -12,7 +12,15 @@ from peewee import IntegrityError, InterfaceError, OperationalError
 
 from core.store.db import write_transaction
 from core.store.models import Device, User, utcnow
-from core.store.operations import BUSY, RETRY_LATER, Actor, OpResult, apply_operation
+from core.store.operations import (
+    BUSY,
+    RETRY_LATER,
+    Actor,
+    Batch,
+    OpResult,
+    apply_operation,
+    transient,
+)
 
 OK, FOREIGN, BUSY_DEVICE = "ok", "foreign", "busy"
 
@@ -39,15 +47,18 @@ def record_device(user: User, device_id: str) -> str:
                 return OK
             except IntegrityError:  # registered by a concurrent push a moment ago
                 owner = device_owner(device_id)
-    except (OperationalError, InterfaceError):
+    except (OperationalError, InterfaceError) as error:
+        if not transient(error):
+            raise
         return BUSY_DEVICE
     if owner != user.id:
         return FOREIGN
     try:
         with write_transaction():
             Device.update(last_seen=utcnow()).where(Device.id == device_id).execute()
-    except (OperationalError, InterfaceError):
-        pass
+    except (OperationalError, InterfaceError) as error:
+        if not transient(error):
+            raise
     return OK
 
 
@@ -66,9 +77,11 @@ def push(actor: Actor, envelopes: list, *, device_now: datetime | None = None,
          now: datetime | None = None) -> list[OpResult]:
     """Apply the ops in order; one result per op, in the same order."""
     results: list[OpResult] = []
+    batch = Batch()
     for envelope in envelopes:
         if results and results[-1].status == RETRY_LATER:
             results.append(later(envelope))
             continue
-        results.append(apply_operation(actor, envelope, now=now, device_now=device_now))
+        results.append(apply_operation(actor, envelope, now=now, device_now=device_now,
+                                       batch=batch))
     return results
