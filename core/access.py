@@ -24,7 +24,10 @@ _RECORDING = frozenset({
     "meeting.open", "meeting.close",
     "group.income", "group.expense", "void",
 })
-_APPROVING = frozenset({"loan.approve", "welfare.approve"})
+# The committee's own decisions: approving, refusing a welfare claim, and changing or ending
+# a loan's terms.
+_APPROVING = frozenset({"loan.approve", "welfare.approve", "welfare.refuse", "loan.reschedule",
+                        "loan.write_off"})
 
 OPS_BY_ROLE: dict[str, frozenset[str]] = {
     TREASURER: _RECORDING,

@@ -29,7 +29,7 @@ LOANS, FINES_DUE = "1100", "1200"
 SAVINGS, SUSPENSE = "2100", "2200"
 SHARES, RESERVE, WELFARE_FUND, OTHER_FUNDS = "3100", "3200", "3300", "3400"
 INTEREST_INCOME, FINE_INCOME, OTHER_INCOME = "4100", "4200", "4300"
-EXPENSES, CASH_OVER_SHORT = "5100", "5200"
+EXPENSES, CASH_OVER_SHORT, WRITE_OFFS = "5100", "5200", "5300"
 
 CHART_TEMPLATE: tuple[ChartEntry, ...] = (
     ChartEntry(CASH, "เงินสดในมือ", "Cash box", ASSET),
@@ -47,6 +47,7 @@ CHART_TEMPLATE: tuple[ChartEntry, ...] = (
     ChartEntry(OTHER_INCOME, "รายได้อื่น", "Other income", INCOME),
     ChartEntry(EXPENSES, "ค่าใช้จ่าย", "Expenses", EXPENSE),
     ChartEntry(CASH_OVER_SHORT, "เงินสดขาดเกินบัญชี", "Cash over and short", EXPENSE),
+    ChartEntry(WRITE_OFFS, "หนี้สูญ", "Loan write-offs", EXPENSE),
 )
 CHART = {entry.code: entry for entry in CHART_TEMPLATE}
 

@@ -197,7 +197,7 @@ def effective_annual_rate(principal: int, instalments: Sequence[Instalment],
     """The annual percentage rate shown to the committee: the monthly IRR × 12, in per cent.
 
     A nominal rate (not compounded), as Thai lenders quote it, rounded half-up to 2 places:
-    flat 1 % a month over 12 months gives Decimal("21.45"); declining 1 % a month gives 12.00.
+    flat 1 % a month over 12 months gives Decimal("21.46"); declining 1 % a month gives 12.00.
     """
     irr = monthly_irr(principal, instalments, disbursed_on)
     return (irr * 1200).quantize(Decimal("0.01"), ROUND_HALF_UP)

@@ -7,6 +7,7 @@ A policy is a plain dict stored per group; `with_defaults` fills what a group ha
 import copy
 
 from core.errors import Problem, invalid
+from core.welfare import check_scheme
 
 DEFAULT_WELFARE_BENEFITS = [
     {"code": "birth", "name_th": "คลอดบุตร", "name_en": "Birth", "waiting_days": 180,
@@ -72,7 +73,7 @@ def check_policy(policy: dict) -> Problem | None:
     if split["reserve_pct"] < 10:
         return invalid("ทุนสำรองต้องไม่น้อยกว่า 10%", "The reserve must be at least 10 %",
                        field="reserve_pct")
-    return None
+    return check_scheme(policy["welfare"])
 
 
 def share_price(policy: dict) -> int:

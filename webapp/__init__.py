@@ -45,6 +45,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(entries.bp)
+    from webapp import reviews
+    app.register_blueprint(reviews.bp)
     app.register_blueprint(loans.bp)
     from webapp import welfare
     app.register_blueprint(welfare.bp)

@@ -16,6 +16,7 @@ ENTRY_KINDS = {
     "reversal": _l("Voided entry"),
     "loan.disburse": _l("Loan paid out"),
     "loan.repay": _l("Loan repayment"),
+    "loan.write_off": _l("Loan written off"),
     "welfare.pay": _l("Welfare benefit paid"),
 }
 

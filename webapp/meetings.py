@@ -11,6 +11,8 @@ from flask_wtf.csrf import generate_csrf
 
 from core import access
 from core.money import MoneyError, format_baht, parse_baht
+from core.store import loan_views
+from core.store import loans as loan_store
 from core.store import meetings as meeting_store
 from core.store.models import Meeting, Member
 from core.store.operations import Actor
@@ -23,7 +25,8 @@ from webapp.security import roles
 
 bp = Blueprint("meetings", __name__, url_prefix="/groups/<group_id>/meetings")
 
-TAPPABLE = ("savings.deposit", "fine.pay", "welfare.contribute")  # loan.repay with loans
+# What a row's buttons record; a repayment names its loan: "loan.repay:<loan_id>".
+TAPPABLE = ("savings.deposit", "loan.repay", "fine.pay", "welfare.contribute")
 
 
 def _meeting(group, meeting_id) -> Meeting:
@@ -89,20 +92,36 @@ def row_texts(group, meeting) -> dict:
     """What every row repeats, worked out once per page: 300 rows must render fast."""
     defaults = meeting_store.row_defaults(group)
     welfare = defaults["welfare.contribute"]
+    # Translated outside the f-strings below: the message extractor does not look inside them.
+    savings_label, welfare_label = _("Savings"), _("Contribution")
     return {
         "csrf": generate_csrf(), "seed": str(uuid.uuid4()), "open": meeting.status == "open",
         "record": url_for("meetings.record", group_id=group.id, meeting_id=meeting.id,
                           member_id="_")[:-1],
         "void": url_for("meetings.void", group_id=group.id, meeting_id=meeting.id),
         "void_label": _("Void"), "other": _("Other amount"), "fine": _("Fine"),
-        "savings": f'{_("Savings")} {_short_baht(defaults["savings.deposit"])}',
-        "welfare": f'{_("Contribution")} {_short_baht(welfare)}' if welfare else "",
+        "savings": f'{savings_label} {_short_baht(defaults["savings.deposit"])}',
+        "welfare": f"{welfare_label} {_short_baht(welfare)}" if welfare else "",
+        # the buttons' amounts in satang, for the outbox (static/app.js) to record offline
+        "savings_amount": defaults["savings.deposit"], "welfare_amount": welfare,
     }
 
 
+def loan_buttons(sheet) -> dict[str, list[tuple[str, str]]]:
+    """Each borrower's repayment buttons: (value, label), prefilled with what is due."""
+    repay = _("Repay")
+    return {member_id: [(f"loan.repay:{c.loan_id}", f"{repay} {_short_baht(c.amount)}")
+                        for c in collectable]
+            for member_id, collectable in sheet.loans.items()}
+
+
 def _render_sheet(group, meeting, *, errors=None, status=200, only_member: Member | None = None):
-    context = dict(group=group, meeting=meeting, sheet=meeting_store.sheet(meeting),
-                   texts=row_texts(group, meeting), errors=errors or {},
+    sheet = meeting_store.sheet(meeting)
+    texts = row_texts(group, meeting)
+    texts["loans"] = loan_buttons(sheet)
+    texts["loan_amounts"] = {f"loan.repay:{c.loan_id}": c.amount  # for the offline outbox
+                             for collectable in sheet.loans.values() for c in collectable}
+    context = dict(group=group, meeting=meeting, sheet=sheet, texts=texts, errors=errors or {},
                    close_op_id=new_op_id())
     if only_member is not None and getattr(request, "htmx", None):
         context["member"] = only_member
@@ -125,13 +144,22 @@ def record(group_id, meeting_id, member_id):
     member = Member.get_or_none((Member.id == member_id) & (Member.group == group.id))
     if member is None:
         abort(404)
-    op_type = request.form.get("type", "")
+    op_type, loan = request.form.get("type", ""), None
     errors = {}
-    if op_type not in TAPPABLE:
+    if op_type.startswith("loan.repay:"):
+        loan = loan_views.loan_of(group.id, op_type.split(":", 1)[1])
+        if loan is None or loan.member_id != member.id:
+            abort(400)
+    elif op_type not in TAPPABLE or op_type == "loan.repay":
         abort(400)
     typed = request.form.get("amount", "").strip()
     try:
-        amount = parse_baht(typed) if typed else meeting_store.row_defaults(group).get(op_type)
+        if typed:
+            amount = parse_baht(typed)
+        elif loan is not None:
+            amount = loan_store.to_collect(loan, meeting.date) or None
+        else:
+            amount = meeting_store.row_defaults(group).get(op_type)
     except MoneyError as error:
         errors[member.id] = _message(error)
         amount = None
@@ -140,8 +168,10 @@ def record(group_id, meeting_id, member_id):
     if meeting.status != "open":
         errors[member.id] = _("This meeting is closed.")
     if not errors:
-        result = submit(group, op_type, {"member_id": member.id, "amount_satang": amount,
-                                         "meeting_id": meeting.id},
+        payload = {"member_id": member.id, "amount_satang": amount, "meeting_id": meeting.id}
+        if loan is not None:
+            payload = {"loan_id": loan.id, "amount_satang": amount, "meeting_id": meeting.id}
+        result = submit(group, op_type.split(":", 1)[0], payload,
                         op_id=tap_op_id(request.form.get("seed", ""), member.id, op_type,
                                         amount),
                         business_date=meeting.date.isoformat())

@@ -18,6 +18,7 @@ from core.identity import (
 )
 from core.store import members as member_store
 from core.store.handlers.members import ADDRESS_PARTS, GENDERS
+from core.store.loans import loans_of_member
 from core.store.models import Group, Member
 from core.store.summaries import member_figures
 from core.thaidate import DateError, parse_date, today_in
@@ -26,17 +27,19 @@ from webapp.i18n import current_language, pick
 from webapp.operations import new_op_id, submit
 from webapp.render import page
 from webapp.security import roles
+from webapp.welfare.words import VULNERABLE
 
 bp = Blueprint("members", __name__, url_prefix="/groups/<group_id>/members")
 
 # Fields a refusal of the core may name, shown beside that field; anything else goes on top.
 FORM_FIELDS = frozenset({"name", "joined_on", "national_id", "birth_date", "gender", "phone",
-                         "address", "beneficiaries", *ADDRESS_PARTS})
+                         "address", "beneficiaries", "vulnerable", *ADDRESS_PARTS})
 
 
 @bp.context_processor
 def _helpers():
-    return {"gender_name": gender_name, "address_text": address_text}
+    return {"gender_name": gender_name, "address_text": address_text,
+            "vulnerable_names": VULNERABLE}
 
 
 def gender_name(gender: str | None) -> str:
@@ -127,6 +130,8 @@ def _read_form(form) -> tuple[dict, dict]:
         if name or relation:
             people.append({"name": name, "relation": relation})
     fields["beneficiaries"] = people or None
+    chosen = form.getlist("vulnerable") if hasattr(form, "getlist") else []
+    fields["vulnerable"] = [code for code in VULNERABLE if code in chosen] or None
     return fields, errors
 
 
@@ -137,6 +142,7 @@ def _form_of(member: Member) -> dict:
             "joined_on": member.joined_on.isoformat() if member.joined_on else "",
             "birth_date": _typed_date(member.birth_date)}
     form.update((member.address or {}).items())
+    form["vulnerable"] = list(member.vulnerable or [])
     for number, person in enumerate(member.beneficiaries or [], start=1):
         form[f"beneficiary_{number}_name"] = person.get("name", "")
         form[f"beneficiary_{number}_relation"] = person.get("relation", "")
@@ -256,7 +262,8 @@ def show(group_id, member_id):
     return page("members/show.html", group=group, member=member,
                 figures=member_figures([member.id])[member.id],
                 national_id=mask_national_id(member.national_id), phone=_phone(member.phone),
-                account=member_store.sign_in_of(member.id))
+                account=member_store.sign_in_of(member.id),
+                loans=loans_of_member(member.id))
 
 
 def mask_national_id(national_id: str | None) -> str:

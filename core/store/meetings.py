@@ -11,11 +11,12 @@ from peewee import fn
 from core import books
 from core.policy import with_defaults
 from core.store.ledger import balance_of
+from core.store.loans import Collectable, collectable_by_member
 from core.store.models import Account, Group, JournalLine, JournalTxn, Meeting, Member, SyncOp
 from core.store.operations import apply_operation
 from core.thaidate import add_months, today_in
 
-# The columns of a meeting row, in order; loans fill "loan.repay" when they land.
+# The columns of a meeting row, in order.
 COLUMNS = ("savings.deposit", "loan.repay", "fine.pay", "welfare.contribute")
 
 
@@ -41,6 +42,8 @@ class Sheet:
     cash_out: int = 0
     expected_cash: int = 0
     fines_due: dict[str, int] = field(default_factory=dict)
+    # each borrower's running loans with what to ask for on the meeting's date
+    loans: dict[str, list[Collectable]] = field(default_factory=dict)
 
     def member_total(self, member_id: str, kind: str) -> int:
         return sum(e.amount for e in self.entries.get(member_id, ()) if e.kind == kind
@@ -94,6 +97,7 @@ def sheet(meeting: Meeting) -> Sheet:
         Account.select(Account.member, Account.balance)
         .where((Account.group == meeting.group_id) & (Account.code == books.FINES_DUE)
                & (Account.balance > 0)).tuples())
+    result.loans = collectable_by_member(meeting.group_id, meeting.date)
     return result
 
 

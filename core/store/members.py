@@ -61,7 +61,7 @@ def values_at(member: Member, version: int | None) -> dict:
     form rendered then can tell which fields the person changed since."""
     values = {name: _plain(getattr(member, name)) for name in
               ("name", "national_id", "birth_date", "phone", "address", "beneficiaries",
-               "gender", "joined_on")}
+               "gender", "vulnerable", "joined_on")}
     if version is None or version >= member.version:
         return values
     later = (MemberChange.select().where((MemberChange.member == member.id)

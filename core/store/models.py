@@ -85,6 +85,7 @@ class LoanProduct(BaseModel):
     one_loan_at_a_time = BooleanField(default=True)
     count_shares = BooleanField(default=True)
     guarantor_limit_multiple_pct = IntegerField(null=True)
+    guarantor_limit_satang = BigIntegerField(null=True)  # most one person may guarantee
     rounding = CharField(max_length=10, default="satang")
     active = BooleanField(default=True)
 
@@ -100,6 +101,7 @@ class Member(BaseModel):
     phone = CharField(max_length=20, null=True)
     address = JSONText(null=True)
     beneficiaries = JSONText(null=True)
+    vulnerable = JSONText(null=True)  # codes of core.welfare.VULNERABLE the member belongs to
     joined_on = DateField()
     status = CharField(max_length=10, default="active")  # active, exited
     exited_on = DateField(null=True)
@@ -158,8 +160,13 @@ class Loan(BaseModel):
     applied_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
     approved_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
     disbursed_on = DateField(null=True)
+    # A rescheduled loan's schedule: from schedule_start, for schedule_principal over
+    # schedule_months; what was paid before it (schedule_paid_*) does not count against it.
     schedule_start = DateField(null=True)  # the day the schedule counts from (rescheduling)
     schedule_principal = BigIntegerField(null=True)
+    schedule_months = IntegerField(null=True)
+    schedule_paid_principal = BigIntegerField(default=0)
+    schedule_paid_interest = BigIntegerField(default=0)
     closed_on = DateField(null=True)
     paid_principal = BigIntegerField(default=0)
     paid_interest = BigIntegerField(default=0)
@@ -318,8 +325,39 @@ class LoginAttempt(BaseModel):
     created_at = DateTimeField(default=utcnow, index=True)
 
 
+class WelfareClaim(BaseModel):
+    """A member's claim for a welfare benefit: recorded with what the rules said, decided by
+    the committee, paid from the cash box. The amounts are the rule's suggestion and what the
+    committee approved; the payment itself is in the journal (memo: the claim's id)."""
+
+    id = CharField(primary_key=True, max_length=36)
+    group = ForeignKeyField(Group, backref="welfare_claims", on_delete="RESTRICT")
+    member = ForeignKeyField(Member, backref="welfare_claims", on_delete="RESTRICT")
+    benefit_type = CharField(max_length=40)
+    event_date = DateField()
+    nights = IntegerField(null=True)
+    note = TextField(default="")
+    status = CharField(max_length=12, default="claimed")  # claimed, approved, paid, refused
+    allowed = BooleanField(default=True)  # whether the rules allowed it when it was recorded
+    assessment = JSONText(null=True)  # the reasons as recorded: [{code, ok, th, en}]
+    suggested_satang = BigIntegerField(default=0)
+    approved_satang = BigIntegerField(null=True)
+    decision_reason = TextField(null=True)  # why raised above the rule, or why refused
+    claimed_on = DateField()
+    claimed_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    decided_on = DateField(null=True)
+    decided_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    paid_on = DateField(null=True)
+    paid_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("group", "status"), False), (("group", "member", "benefit_type"), False))
+
+
 ALL_MODELS = [
     Counter, Network, Group, LoanProduct, Member, User, UserGroup, Device, Loan, LoanGuarantor,
     Account, SyncOp, Meeting, JournalTxn, JournalLine, MemberChange, FiscalPeriod, ReviewItem,
-    Notice, AuditLog, LoginAttempt,
+    Notice, AuditLog, LoginAttempt, WelfareClaim,
 ]

@@ -16,6 +16,11 @@ BOOKKEEPERS = {STAFF, COMMITTEE, TREASURER}
 # endpoint -> (roles that may GET it, whether it is scoped to a group in its URL)
 ROUTES = {
     "static": (EVERYONE, False),
+    # the installable app: manifest, service worker, offline page, a fresh token for the outbox
+    "pwa.manifest": (EVERYONE, False),
+    "pwa.service_worker": (EVERYONE, False),
+    "pwa.offline": (EVERYONE, False),
+    "pwa.csrf_token": (EVERYONE, False),
     "auth.login": (EVERYONE, False),
     "auth.change_password": (SIGNED_IN, False),
     "home.index": (SIGNED_IN, False),
@@ -36,6 +41,24 @@ ROUTES = {
     "meetings.show": (BOOKKEEPERS, True),
     "entries.new": (BOOKKEEPERS, True),
     "entries.void": (BOOKKEEPERS, True),
+    "reviews.index": ({COMMITTEE, STAFF}, True),
+    "loans.index": (BOOKKEEPERS, True),
+    "loans.apply": (BOOKKEEPERS, True),
+    "loans.show": (BOOKKEEPERS, True),
+    "loans.products": (BOOKKEEPERS, True),
+    "loans.new_product": ({STAFF, COMMITTEE}, True),  # lending policy: not the treasurer's
+    "loans.edit_product": ({STAFF, COMMITTEE}, True),
+    # a member works out a loan before applying, in their own group only
+    "loans.calculator": (BOOKKEEPERS | {MEMBER}, True),
+    "welfare.index": (BOOKKEEPERS, True),
+    "welfare.claims": (BOOKKEEPERS, True),
+    "welfare.new_claim": (BOOKKEEPERS, True),
+    "welfare.claim": (BOOKKEEPERS, True),
+    "welfare.contributions": (BOOKKEEPERS, True),
+    "welfare.funding": (BOOKKEEPERS, True),
+    "welfare.report": (BOOKKEEPERS, True),
+    "welfare.report_csv": (BOOKKEEPERS, True),
+    "welfare.report_xlsx": (BOOKKEEPERS, True),
     # The JSON API: pull shows each person only what they may see (a member: themself).
     "sync.pull": (BOOKKEEPERS | {MEMBER}, False),
     "admin.index": ({ADMIN}, False),
@@ -52,6 +75,16 @@ POST_ONLY = {
     "meetings.void": BOOKKEEPERS,
     "meetings.close": BOOKKEEPERS,
     "meetings.late_fines": BOOKKEEPERS,
+    "reviews.resolve": {COMMITTEE, STAFF},
+    "loans.approve": {COMMITTEE},
+    "loans.disburse": BOOKKEEPERS,
+    "loans.repay": BOOKKEEPERS,
+    "loans.reschedule": {COMMITTEE},
+    "loans.write_off": {COMMITTEE},
+    "loans.late_fines": BOOKKEEPERS,
+    "welfare.approve": {COMMITTEE},
+    "welfare.refuse": {COMMITTEE},
+    "welfare.pay": BOOKKEEPERS,
     "sync.push": SIGNED_IN,  # each op is then checked against what the person may do
 }
 # Query strings a route needs to show its page.
@@ -59,12 +92,18 @@ QUERIES = {"entries.new": "?type=group.expense"}
 
 
 def _url(rule, world, group):
-    values = {"group_id": group.id, "user_id": world.users["admin"].id,
+    values = {"group_id": group.id, "user_id": world.users["admin"].id, "item_id": 1,
               "filename": "app.css", "member_id": world.member_id}
     if "<int:receipt_no>" in rule.rule:
         values["receipt_no"] = _receipt_no(world)
     if "<meeting_id>" in rule.rule:
         values["meeting_id"] = _meeting_id(world)
+    if "<loan_id>" in rule.rule:
+        values["loan_id"] = _loan_id(world)
+    if "<product_id>" in rule.rule:
+        values["product_id"] = _product_id(world)
+    if "<claim_id>" in rule.rule:
+        values["claim_id"] = _claim_id(world)
     if "<op_id>" in rule.rule:
         from core.store.models import SyncOp
 
@@ -85,6 +124,45 @@ def _meeting_id(world) -> str:
                                               "date": today_iso(world.group)})
         assert result.status == "accepted", result
     return world.meeting_id
+
+
+def _product_id(world) -> str:
+    """A loan product of the world's group, made once."""
+    if not hasattr(world, "product_id"):
+        from core.store import groups
+
+        world.product_id = groups.create_product(world.group.id, "สามัญ", method="flat",
+                                                 monthly_rate_bp=100, max_months=12).id
+    return world.product_id
+
+
+def _loan_id(world) -> str:
+    """An application of the world's member in its group, recorded by the treasurer, once."""
+    if not hasattr(world, "loan_id"):
+        import uuid
+
+        world.apply("savings.deposit", {"member_id": world.member_id, "amount_satang": 100_000})
+        world.loan_id = str(uuid.uuid4())
+        result = world.apply("loan.apply", {
+            "loan_id": world.loan_id, "member_id": world.member_id,
+            "product_id": _product_id(world), "principal_satang": 100_000, "months": 3})
+        assert result.status == "accepted", result
+    return world.loan_id
+
+
+def _claim_id(world) -> str:
+    """A welfare claim of the world's member in its group, recorded by the treasurer, once."""
+    if not hasattr(world, "claim_id"):
+        import uuid
+
+        from tests.conftest import today_iso
+
+        world.claim_id = str(uuid.uuid4())
+        result = world.apply("welfare.claim", {
+            "claim_id": world.claim_id, "member_id": world.member_id, "benefit_type": "birth",
+            "event_date": today_iso(world.group)})
+        assert result.applied, result  # flagged: the member has paid no contributions
+    return world.claim_id
 
 
 def _receipt_no(world) -> int:

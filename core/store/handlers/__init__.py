@@ -4,7 +4,8 @@ Types whose issue has not landed yet are refused with a clear reason, never half
 """
 
 from core import books
-from core.store.handlers import loans, meetings, members, money
+from core.ops import OP_TYPES
+from core.store.handlers import loans, meetings, members, money, welfare
 from core.store.handlers.common import not_yet
 
 HANDLERS = {
@@ -26,6 +27,12 @@ HANDLERS = {
     "loan.approve": loans.loan_approve,
     "loan.disburse": loans.loan_disburse,
     "loan.repay": loans.loan_repay,
+    "loan.reschedule": loans.loan_reschedule,
+    "loan.write_off": loans.loan_write_off,
+    "welfare.claim": welfare.welfare_claim,
+    "welfare.approve": welfare.welfare_approve,
+    "welfare.refuse": welfare.welfare_refuse,
+    "welfare.pay": welfare.welfare_pay,
 }
-for _type in ("welfare.claim", "welfare.approve", "welfare.pay"):
+for _type in OP_TYPES:
     HANDLERS.setdefault(_type, not_yet)

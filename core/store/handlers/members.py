@@ -12,9 +12,10 @@ from core.store.handlers.common import find_member
 from core.store.members import exit_figures
 from core.store.models import Member, MemberChange
 from core.store.operations import Context
+from core.welfare import VULNERABLE
 
 MEMBER_FIELDS = ("name", "national_id", "birth_date", "phone", "address", "beneficiaries",
-                 "gender")
+                 "gender", "vulnerable")
 EDITABLE = (*MEMBER_FIELDS, "joined_on")  # a mistyped join date can be put right
 ADDRESS_PARTS = ("house_no", "moo", "soi", "road", "tambon", "amphoe", "changwat", "postcode")
 GENDERS = ("female", "male", "other")
@@ -62,7 +63,18 @@ def _clean_member_fields(fields: dict) -> dict:
         cleaned["address"] = _clean_address(cleaned["address"])
     if "beneficiaries" in cleaned:
         cleaned["beneficiaries"] = _clean_beneficiaries(cleaned["beneficiaries"])
+    if "vulnerable" in cleaned:
+        cleaned["vulnerable"] = _clean_vulnerable(cleaned["vulnerable"])
     return cleaned
+
+
+def _clean_vulnerable(groups) -> list | None:
+    """The vulnerable groups the support institute counts (disabled, orphan, disadvantaged)."""
+    if not groups:
+        return None
+    if not isinstance(groups, list) or any(g not in VULNERABLE for g in groups):
+        _refuse("กลุ่มเปราะบางไม่ถูกต้อง", "Unknown vulnerable group", "vulnerable")
+    return [g for g in VULNERABLE if g in groups]
 
 
 def _clean_address(address) -> dict | None:

@@ -8,8 +8,11 @@ from core.errors import OpRefused, invalid
 from core.policy import share_price, with_defaults
 from core.store import ledger
 from core.store.handlers.common import find_member
+from core.store.handlers.loans import undo_on_void
+from core.store.handlers.welfare import undo_welfare_payment
 from core.store.models import JournalTxn, Meeting, Member, SyncOp
 from core.store.operations import ACCEPTED, NEEDS_REVIEW, Context
+from core.welfare import FUNDING_SOURCES
 
 MEMBER_FIELDS = ("name", "national_id", "birth_date", "phone", "address", "beneficiaries",
                  "gender")
@@ -72,8 +75,16 @@ def fine_charge(ctx: Context) -> None:
 
 
 def group_income(ctx: Context) -> None:
-    ctx.post(books.transfer(books.CASH, books.OTHER_INCOME, ctx.payload["amount_satang"]),
-             memo=ctx.payload["category"])
+    """Income of the group. A welfare fund's income, and income whose category is "welfare"
+    in any group, is the welfare fund's own (3300, kept apart from savings and from the
+    group's profit); its `source` (members, local government, the support institute, other)
+    and matching round stay on the op for the funders' report."""
+    payload = ctx.payload
+    if payload.get("source") is not None and payload["source"] not in FUNDING_SOURCES:
+        raise OpRefused(invalid("ไม่รู้จักแหล่งเงินนี้", "Unknown source of funds", "source"))
+    welfare = ctx.group.kind == "welfare" or payload["category"] == "welfare"
+    ctx.post(books.transfer(books.CASH, books.WELFARE_FUND if welfare else books.OTHER_INCOME,
+                            payload["amount_satang"]), memo=payload["category"])
 
 
 def group_expense(ctx: Context) -> None:
@@ -98,6 +109,8 @@ def void(ctx: Context) -> None:
             "ยกเลิกได้เฉพาะรายการของการประชุมที่ยังเปิดอยู่ รายการเก่าต้องให้คณะกรรมการแก้ไข",
             "Only entries of the open meeting can be voided here; older ones go to the "
             "committee", "target_op_id"))
+    undo_on_void(target, txns)
+    undo_welfare_payment(target, txns)
     for txn in txns:
         ledger.reverse(txn, business_date=ctx.posting_date, memo=ctx.payload["reason"],
                        op=ctx.sync_op, user=ctx.actor.user)

@@ -40,6 +40,7 @@ def up(migrator, db):
         phone = CharField(null=True, max_length=20)
         address = TextField(null=True)
         beneficiaries = TextField(null=True)
+        vulnerable = TextField(null=True)
         joined_on = DateField()
         status = CharField(max_length=10, default='active')
         exited_on = DateField(null=True)
@@ -206,6 +207,7 @@ def up(migrator, db):
         one_loan_at_a_time = BooleanField(default=True)
         count_shares = BooleanField(default=True)
         guarantor_limit_multiple_pct = IntegerField(null=True)
+        guarantor_limit_satang = BigIntegerField(null=True)
         rounding = CharField(max_length=10, default='satang')
         active = BooleanField(default=True)
         class Meta:
@@ -230,6 +232,9 @@ def up(migrator, db):
         disbursed_on = DateField(null=True)
         schedule_start = DateField(null=True)
         schedule_principal = BigIntegerField(null=True)
+        schedule_months = IntegerField(null=True)
+        schedule_paid_principal = BigIntegerField(default=0)
+        schedule_paid_interest = BigIntegerField(default=0)
         closed_on = DateField(null=True)
         paid_principal = BigIntegerField(default=0)
         paid_interest = BigIntegerField(default=0)
@@ -313,8 +318,37 @@ def up(migrator, db):
             indexes = ((('user', 'group'), True),)
     db.create_tables([UserGroup])
 
+    class WelfareClaim(Model):
+        id = CharField(primary_key=True, max_length=36)
+        group = ForeignKeyField(Group, on_delete='RESTRICT')
+        member = ForeignKeyField(Member, on_delete='RESTRICT')
+        benefit_type = CharField(max_length=40)
+        event_date = DateField()
+        nights = IntegerField(null=True)
+        note = TextField(default='')
+        status = CharField(max_length=12, default='claimed')
+        allowed = BooleanField(default=True)
+        assessment = TextField(null=True)
+        suggested_satang = BigIntegerField(default=0)
+        approved_satang = BigIntegerField(null=True)
+        decision_reason = TextField(null=True)
+        claimed_on = DateField()
+        claimed_by = ForeignKeyField(User, null=True, on_delete='RESTRICT')
+        decided_on = DateField(null=True)
+        decided_by = ForeignKeyField(User, null=True, on_delete='RESTRICT')
+        paid_on = DateField(null=True)
+        paid_by = ForeignKeyField(User, null=True, on_delete='RESTRICT')
+        version = IntegerField(default=1)
+        created_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'welfare_claim'
+            indexes = ((('group', 'status'), False), (('group', 'member', 'benefit_type'), False))
+    db.create_tables([WelfareClaim])
+
 
 def down(migrator, db):
+    migrator.migrate(migrator.drop_table('welfare_claim'))
     migrator.migrate(migrator.drop_table('user_group'))
     migrator.migrate(migrator.drop_table('review_item'))
     migrator.migrate(migrator.drop_table('notice'))
