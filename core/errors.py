@@ -37,3 +37,17 @@ def invalid(th: str, en: str, field: str | None = None) -> Problem:
 def forbidden(th: str = "คุณไม่มีสิทธิ์ทำรายการนี้ในกลุ่มนี้",
               en: str = "You may not do this in this group") -> Problem:
     return Problem("forbidden", th, en)
+
+
+class InputError(ValueError):
+    """Something a person typed was refused: a stable ``code`` for programs and tests, and a
+    message in Thai and English ready to show beside the field. ``str(err)`` is the English."""
+
+    def __init__(self, code: str, message_th: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.code = code
+        self.message_th = message_th
+        self.message_en = message_en
+
+    def message(self, lang: str = "th") -> str:
+        return self.message_th if lang == "th" else self.message_en

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from core.errors import InputError
+
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Separators people put inside numbers: spaces, dashes (incl. typographic), dots,
 # parentheses around an area code.
@@ -53,17 +55,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-class IdentityError(ValueError):
+class IdentityError(InputError):
     """An ID or phone number was refused; see ``code``, ``message_th``, ``message_en``."""
-
-    def __init__(self, code: str, message_th: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.code = code
-        self.message_th = message_th
-        self.message_en = message_en
-
-    def message(self, lang: str = "th") -> str:
-        return self.message_th if lang == "th" else self.message_en
 
 
 def _fail(code: str) -> IdentityError:

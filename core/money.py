@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from core.errors import InputError
+
 SATANG_PER_BAHT = 100
 DEFAULT_MAX_SATANG = 10_000_000_000_00  # 10 billion baht: far beyond any real group
 
@@ -46,21 +48,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-class MoneyError(ValueError):
+class MoneyError(InputError):
     """An amount a person typed was refused.
 
     ``code`` is stable for programs and tests; ``message_th`` / ``message_en`` are
     ready to show next to the form field. ``str(err)`` is the English message.
     """
-
-    def __init__(self, code: str, message_th: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.code = code
-        self.message_th = message_th
-        self.message_en = message_en
-
-    def message(self, lang: str = "th") -> str:
-        return self.message_th if lang == "th" else self.message_en
 
 
 def _fail(code: str, **values: str) -> MoneyError:

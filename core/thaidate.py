@@ -14,6 +14,8 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.errors import InputError
+
 BE_OFFSET = 543
 DEFAULT_TZ = "Asia/Bangkok"
 # A typed four-digit year above this is taken as Buddhist Era: 2401 BE is 1858 CE,
@@ -69,17 +71,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-class DateError(ValueError):
+class DateError(InputError):
     """A date a person typed was refused; see ``code``, ``message_th``, ``message_en``."""
-
-    def __init__(self, code: str, message_th: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.code = code
-        self.message_th = message_th
-        self.message_en = message_en
-
-    def message(self, lang: str = "th") -> str:
-        return self.message_th if lang == "th" else self.message_en
 
 
 def _fail(code: str, **values: str) -> DateError:

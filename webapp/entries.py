@@ -10,7 +10,7 @@ from core.store.models import Member, SyncOp
 from core.thaidate import DateError, parse_date, today_in
 from webapp.entry_kinds import entry_kind
 from webapp.groups import BOOKKEEPERS, group_in_scope
-from webapp.i18n import current_language
+from webapp.i18n import current_language, pick
 from webapp.operations import new_op_id, submit
 from webapp.render import page
 from webapp.security import roles
@@ -30,9 +30,6 @@ CATEGORIES = {
 }
 
 
-def _message(error) -> str:
-    return error.message_th if current_language() == "th" else error.message_en
-
 
 def _parse(op_type: str, form) -> tuple[dict, dict, str | None]:
     """The payload and business date from the form, or the errors beside their fields."""
@@ -47,7 +44,7 @@ def _parse(op_type: str, form) -> tuple[dict, dict, str | None]:
         try:
             payload["amount_satang"] = parse_baht(form.get("amount", ""))
         except MoneyError as error:
-            errors["amount"] = _message(error)
+            errors["amount"] = pick(error)
     if op_type in GROUP_TYPES:
         category = form.get("category", "")
         if category not in CATEGORIES[op_type]:
@@ -61,7 +58,7 @@ def _parse(op_type: str, form) -> tuple[dict, dict, str | None]:
     try:
         business_date = parse_date(form.get("business_date", "")).isoformat()
     except DateError as error:
-        errors["business_date"] = _message(error)
+        errors["business_date"] = pick(error)
     return payload, errors, business_date
 
 

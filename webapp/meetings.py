@@ -18,7 +18,7 @@ from core.store.models import Meeting, Member
 from core.store.operations import Actor
 from core.thaidate import DateError, parse_date, today_in
 from webapp.groups import BOOKKEEPERS, group_in_scope
-from webapp.i18n import current_language
+from webapp.i18n import current_language, pick
 from webapp.operations import new_op_id, submit
 from webapp.render import page
 from webapp.security import roles
@@ -54,7 +54,7 @@ def index(group_id):
         try:
             day = parse_date(request.form.get("date", ""))
         except DateError as error:
-            errors["date"] = _message(error)
+            errors["date"] = pick(error)
         else:
             meeting_id = request.form.get("meeting_id") or new_op_id()
             result = submit(group, "meeting.open", {"meeting_id": meeting_id,
@@ -76,10 +76,6 @@ def index(group_id):
 def _lang() -> str:
     return current_language()
 
-
-def _message(error) -> str:
-    """A rule module's error (MoneyError, DateError) in the person's language."""
-    return error.message_th if _lang() == "th" else error.message_en
 
 
 def _short_baht(satang: int) -> str:
@@ -161,7 +157,7 @@ def record(group_id, meeting_id, member_id):
         else:
             amount = meeting_store.row_defaults(group).get(op_type)
     except MoneyError as error:
-        errors[member.id] = _message(error)
+        errors[member.id] = pick(error)
         amount = None
     if amount is None and not errors:
         errors[member.id] = _("Type the amount first.")
@@ -213,7 +209,7 @@ def close(group_id, meeting_id):
         counted = parse_baht(request.form.get("counted_cash", ""), allow_zero=True)
     except MoneyError as error:
         return _render_sheet(group, meeting, status=400,
-                             errors={"counted_cash": _message(error)})
+                             errors={"counted_cash": pick(error)})
     result = submit(group, "meeting.close", {"meeting_id": meeting.id,
                                              "counted_cash_satang": counted},
                     business_date=meeting.date.isoformat())
