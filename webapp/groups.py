@@ -6,6 +6,7 @@ from flask_login import current_user
 from core import access, books
 from core.store import statements
 from core.store.access import group_ids_of, in_group
+from core.store.meetings import open_meeting_of
 from core.store.models import Group, Member
 from core.store.summaries import group_totals, groups_overview, member_figures
 from core.thaidate import today_in
@@ -38,7 +39,8 @@ def show(group_id):
     group = group_in_scope(group_id)
     members = list(Member.select().where(Member.group == group.id).order_by(Member.member_no))
     return page("groups/show.html", group=group, totals=group_totals(group.id), books=books,
-                members=members, figures=member_figures([m.id for m in members]))
+                members=members, figures=member_figures([m.id for m in members]),
+                open_meeting=open_meeting_of(group.id))
 
 
 @bp.route("/me")

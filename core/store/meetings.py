@@ -140,6 +140,12 @@ def commitment_status(group: Group, month_start: date, month_end: date) -> list[
             for m in members.order_by(Member.member_no)]
 
 
+def open_meeting_of(group_id: str) -> Meeting | None:
+    """The latest meeting still open, where the treasurer carries on recording."""
+    return (Meeting.select().where((Meeting.group == group_id) & (Meeting.status == "open"))
+            .order_by(Meeting.date.desc(), Meeting.created_at.desc()).first())
+
+
 def meetings_of(group_id: str, limit: int = 24) -> list[Meeting]:
     return list(Meeting.select().where(Meeting.group == group_id)
                 .order_by(Meeting.date.desc(), Meeting.created_at.desc()).limit(limit))

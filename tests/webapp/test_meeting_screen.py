@@ -168,3 +168,12 @@ def test_commitment_and_late_fines_charge_each_short_member_once(client, world):
         books.FINES_DUE, world.member_id)) == 2_000
     assert ledger.balance_of(world.group.id, books.account_key(
         books.FINES_DUE, paid_in_full)) == 0
+
+
+def test_the_group_page_leads_back_to_the_open_meeting(client, world):
+    sign_in(client, "treasurer")
+    home = f"/groups/{world.group.id}"
+    assert f"/groups/{world.group.id}/meetings\"" in client.get(home).get_data(as_text=True)
+    meeting_id, _screen = _open_meeting(client, world)
+    html = client.get(home).get_data(as_text=True)
+    assert f"/meetings/{meeting_id}" in html  # "continue the savings day of ..."
