@@ -5,6 +5,7 @@ run (random suffix) from TEST_POSTGRES_URL (default: the local server), migrated
 between tests and dropped at the end.
 """
 
+import contextlib
 import os
 import uuid
 
@@ -22,28 +23,35 @@ def pytest_report_header(config):
     return f"sajja database: {BACKEND}"
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
+@contextlib.contextmanager
+def scratch_postgres(prefix: str):
+    """A PostgreSQL database of this run's own (random suffix), dropped afterwards."""
     import psycopg2
     from psycopg2 import sql
 
-    name = f"sajja_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = psycopg2.connect(POSTGRES_URL)
     admin.autocommit = True
     with admin.cursor() as cur:
         cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    base = POSTGRES_URL.rsplit("/", 1)[0]
-    url = f"{base}/{name}"
-    open_database(url)
-    schema.migrate()
-    database.close()
-    yield url
-    if not database.is_closed():
+    try:
+        yield f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        if not database.is_closed():
+            database.close()
+        with admin.cursor() as cur:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+        admin.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    with scratch_postgres("sajja_test") as url:
+        open_database(url)
+        schema.migrate()
         database.close()
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
-    admin.close()
+        yield url
 
 
 @pytest.fixture

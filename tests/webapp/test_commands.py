@@ -18,7 +18,7 @@ import pytest
 from core.store import groups as group_store
 from core.store.db import database, is_postgres
 from core.store.models import ALL_MODELS, Account, JournalTxn, User
-from tests.conftest import BACKEND, POSTGRES_URL, csrf_token, sign_in
+from tests.conftest import BACKEND, csrf_token, scratch_postgres, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = ("admin", "staff", "committee", "treasurer", "member")
@@ -55,21 +55,8 @@ def empty_db_url(tmp_path):
     if BACKEND != "postgresql":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    import psycopg2
-    from psycopg2 import sql
-
-    name = f"sajja_empty_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(POSTGRES_URL)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}"
-    if not database.is_closed():
-        database.close()
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
-    admin.close()
+    with scratch_postgres("sajja_empty") as url:
+        yield url
 
 
 @pytest.fixture
