@@ -47,3 +47,13 @@ def summary(samples: list[float]) -> dict:
 
 def gzip_kb(body: bytes) -> float:
     return round(len(gzip.compress(body, compresslevel=6)) / 1024, 1)
+
+
+def print_figures(figures: dict) -> None:
+    """A table a person reads, then the same figures as one JSON line for programs."""
+    import json
+
+    width = max(len(name) for name in figures)
+    for name, value in figures.items():
+        print(f"{name:>{width}}: {value}")
+    print(json.dumps(figures))

@@ -5,11 +5,10 @@ in the same run, so the ratio says what the meeting screen costs beyond serving 
 Targets on a 2-core machine: under 50 ms and under 40 KB compressed.
 """
 
-import json
 import uuid
 from datetime import date, timedelta
 
-from bench.common import gzip_kb, scratch_app, summary, timings_ms
+from bench.common import gzip_kb, print_figures, scratch_app, summary, timings_ms
 
 MEMBERS = 300
 REPEAT = 30
@@ -86,7 +85,4 @@ def run(members: int = MEMBERS, repeat: int = REPEAT) -> dict:
 
 
 if __name__ == "__main__":
-    figures = run()
-    for name, value in figures.items():
-        print(f"{name:>24}: {value}")
-    print(json.dumps(figures))
+    print_figures(run())

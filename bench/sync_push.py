@@ -14,7 +14,7 @@ import statistics
 import time
 import uuid
 
-from bench.common import gzip_kb, scratch_app
+from bench.common import gzip_kb, print_figures, scratch_app
 from bench.meeting_screen import build_group
 
 MEMBERS = 300
@@ -108,7 +108,4 @@ def run(members: int = MEMBERS, ops: int = OPS, repeat: int = REPEAT) -> dict:
 
 
 if __name__ == "__main__":
-    figures = run()
-    for name, value in figures.items():
-        print(f"{name:>34}: {value}")
-    print(json.dumps(figures))
+    print_figures(run())

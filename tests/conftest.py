@@ -7,6 +7,7 @@ between tests and dropped at the end.
 
 import contextlib
 import os
+import threading
 import uuid
 
 import pytest
@@ -186,3 +187,30 @@ def sign_in(client, username, password=World.PASSWORD):
                                            "csrf_token": csrf_token(client)})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
+
+
+def together(work, n):
+    """Run work(i) in n threads released at the same instant; return their results."""
+    barrier = threading.Barrier(n)
+    results, errors = [None] * n, []
+
+    def runner(i):
+        try:
+            database.connect(reuse_if_open=True)
+            barrier.wait(timeout=20)
+            results[i] = work(i)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+            barrier.abort()
+        finally:
+            if not database.is_closed():
+                database.close()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    assert not errors, errors
+    return results

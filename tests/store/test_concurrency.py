@@ -13,10 +13,10 @@ import pytest
 from argon2 import PasswordHasher
 
 from core.store import ledger, users
-from core.store.db import database
 from core.store.models import JournalTxn, Member, SyncOp
 from core.store.operations import Actor, apply_operation
 from core.store.summaries import group_totals, member_figures
+from tests.conftest import together
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 10:00 in Bangkok
 TODAY = "2026-11-20"
@@ -26,33 +26,6 @@ TODAY = "2026-11-20"
 def _cheap_password_hashes(monkeypatch):
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=8,
                                                          parallelism=1))
-
-
-def together(work, n):
-    """Run work(i) in n threads released at the same instant; return their results."""
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def runner(i):
-        try:
-            database.connect(reuse_if_open=True)
-            barrier.wait(timeout=20)
-            results[i] = work(i)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-            barrier.abort()
-        finally:
-            if not database.is_closed():
-                database.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    assert not errors, errors
-    return results
 
 
 def envelope(group, op_type, payload, op_id=None):

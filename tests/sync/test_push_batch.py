@@ -14,7 +14,7 @@ from core.store.db import database
 from core.store.handlers import HANDLERS
 from core.store.models import Device, JournalTxn, SyncOp
 from core.store.summaries import member_figures
-from tests.conftest import BACKEND
+from tests.conftest import BACKEND, together
 from tests.sync.phones import PUSH, Phone, books_count, deposit, txns_of
 
 
@@ -208,26 +208,7 @@ def test_the_same_batch_pushed_twice_at_once_is_applied_once(app, world):
     """A phone's retry racing its first send: two sessions of one user, one device."""
     phones = [Phone(app, "treasurer", "phone-1") for _ in range(2)]
     ops = [deposit(world.group, world.member_id, 100 * (n + 1)) for n in range(12)]
-    barrier = threading.Barrier(2)
-    answers, errors = [None, None], []
-
-    def send(i):
-        try:
-            barrier.wait(timeout=20)
-            answers[i] = phones[i].push(ops)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-            barrier.abort()
-        finally:
-            if not database.is_closed():
-                database.close()
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
+    answers = together(lambda i: phones[i].push(ops), 2)
     for n, env in enumerate(ops):
         pair = sorted(answers[i][n]["status"] for i in range(2))
         assert pair == ["accepted", "duplicate"], (n, answers)
