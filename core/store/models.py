@@ -307,6 +307,35 @@ class Notice(BaseModel):
     attempts = IntegerField(default=0)
     last_error = TextField(null=True)
     created_at = DateTimeField(default=utcnow)
+    # One notice per due item and day: a scheduler run twice finds the key taken.
+    dedupe_key = CharField(max_length=200, null=True, unique=True)
+    read_at = DateTimeField(null=True)  # seen in the person's in-app notice list
+
+    class Meta:
+        indexes = ((("sent_at", "due_at"), False), (("user", "created_at"), False))
+
+
+class PushSubscription(BaseModel):
+    """One browser on one device that asked for push notices (PushSubscription.toJSON())."""
+
+    user = ForeignKeyField(User, backref="push_subscriptions", on_delete="CASCADE")
+    endpoint = CharField(max_length=1000, unique=True)
+    p256dh = CharField(max_length=200)
+    auth = CharField(max_length=100)
+    label = CharField(max_length=200, default="")  # which phone, from its user agent
+    created_at = DateTimeField(default=utcnow)
+    last_sent_at = DateTimeField(null=True)
+
+
+class NoticeDelivery(BaseModel):
+    """A notice that reached one subscription: a retry sends only to those it has not reached."""
+
+    notice = ForeignKeyField(Notice, backref="deliveries", on_delete="CASCADE")
+    subscription = ForeignKeyField(PushSubscription, backref="deliveries", on_delete="CASCADE")
+    sent_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("notice", "subscription"), True),)
 
 
 class AuditLog(BaseModel):
@@ -359,5 +388,5 @@ class WelfareClaim(BaseModel):
 ALL_MODELS = [
     Counter, Network, Group, LoanProduct, Member, User, UserGroup, Device, Loan, LoanGuarantor,
     Account, SyncOp, Meeting, JournalTxn, JournalLine, MemberChange, FiscalPeriod, ReviewItem,
-    Notice, AuditLog, LoginAttempt, WelfareClaim,
+    Notice, AuditLog, LoginAttempt, WelfareClaim, PushSubscription, NoticeDelivery,
 ]

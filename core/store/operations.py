@@ -20,7 +20,7 @@ from peewee import IntegrityError, InterfaceError, OperationalError
 
 from core import ops
 from core.errors import OpRefused, Problem, forbidden, invalid
-from core.store import ledger
+from core.store import ledger, notice_events
 from core.store.access import may_apply
 from core.store.counters import SERVER_SEQ, next_value
 from core.store.db import database, write_transaction
@@ -281,6 +281,7 @@ def _apply(actor, envelope, op: ops.Op, group: Group, now, device_now, interacti
         for flag in ctx.flags:
             ReviewItem.create(group=group.id, op=sync_op.id, reason=flag.reason,
                               books_said=ctx.books_said or None, server_seq=sync_op.server_seq)
+    notice_events.on_applied(ctx)
     AuditLog.create(group=group.id, user=actor.user.id, device=actor.device_id,
                     action=op.type, detail={"op_id": op.op_id, "status": sync_op.status,
                                             "reason": sync_op.reason})
