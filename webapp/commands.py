@@ -1,4 +1,4 @@
-"""The `flask --app webapp` commands: init-db, demo, users create, audit, backup."""
+"""The `flask --app webapp` commands: init-db, demo, users create, audit, backup; notices."""
 
 import json
 import os
@@ -16,9 +16,12 @@ from core.store.db import database, is_postgres
 from core.store.demo import load_demo
 from core.store.ledger import audit
 from core.store.models import Group
+from webapp.notice_commands import register_notice_commands
 
 
 def register_commands(app: Flask) -> None:
+    register_notice_commands(app)
+
     @app.cli.command("init-db")
     def init_db():
         """Create or upgrade the database schema."""
