@@ -1,9 +1,7 @@
 """The `flask --app webapp notices …` commands: sending the notice outbox and the reminders
 that a scheduler (cron) computes."""
 
-import click
 from flask import Flask
-
 
 def register_notice_commands(app: Flask) -> None:
     @app.cli.group("notices")
