@@ -3,6 +3,7 @@ that a scheduler (cron) computes."""
 
 from flask import Flask
 
+
 def register_notice_commands(app: Flask) -> None:
     @app.cli.group("notices")
     def notices_group():
