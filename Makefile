@@ -9,7 +9,7 @@ FLASK := $(VENV)/bin/flask --app webapp
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 MO := webapp/translations/th/LC_MESSAGES/messages.mo
 
-.PHONY: install run test test-sqlite test-postgres lint translations extract-messages bench clean
+.PHONY: install run test test-sqlite test-postgres lint translations extract-messages bench serve clean
 
 install: $(VENV)/.installed node_modules/.package-lock.json webapp/static/vendor/htmx.min.js $(MO)
 
@@ -49,16 +49,24 @@ test: install lint test-sqlite test-postgres
 test-sqlite: install
 	SAJJA_TEST_DB=sqlite $(PY) -m pytest -q
 
-# PostgreSQL runs every test that touches a database; CI sets SAJJA_REQUIRE_POSTGRES=1.
+# PostgreSQL runs the whole suite again, browser tests included; CI sets SAJJA_REQUIRE_POSTGRES=1.
 test-postgres: install
 	@if $(PY) -c "import psycopg2,sys; psycopg2.connect('$(PG_URL)', connect_timeout=3)" 2>/dev/null; then \
-		SAJJA_TEST_DB=postgresql TEST_POSTGRES_URL=$(PG_URL) $(PY) -m pytest -q tests/store tests/webapp tests/sync; \
+		SAJJA_TEST_DB=postgresql TEST_POSTGRES_URL=$(PG_URL) $(PY) -m pytest -q; \
 	elif [ "$$SAJJA_REQUIRE_POSTGRES" = "1" ]; then \
 		echo "PostgreSQL is required but not reachable at $(PG_URL)"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): skipped the PostgreSQL run"; fi
 
+# The scale benchmark (see bench/__main__.py): SIZE=S|M|L, DATABASE=sqlite|postgresql|URL.
+SIZE ?= S
+DATABASE ?= sqlite
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench --size $(SIZE) --database $(DATABASE)
+
+# Production serving: gunicorn with gunicorn.conf.py (see the README, "Serving").
+serve: install
+	$(FLASK) init-db
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 clean:
 	rm -rf $(VENV) node_modules webapp/static/vendor $(MO)

@@ -1,15 +1,144 @@
-"""`python -m bench`: every benchmark of this folder, one after another, each printing its
-figures as ratios against a baseline measured in the same run."""
+"""`python -m bench [--size S|M|L] [--database sqlite|postgresql|URL]`: the scale benchmark.
 
-from bench import meeting_screen, sync_push
-from bench.common import print_figures
+Builds the generated network of the size (or finishes or reuses it; see bench/generate.py),
+then measures, all in this run: the pages people use most on it (p95), their growth against
+the S network when one exists, what a phone downloads, and the sync, push and staff-home
+benchmarks of this folder. Prints a table, then one JSON line with every figure.
+"""
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+
+from bench import pages
+from bench.generate import SIZES, database_url_for, generate
+
+PAGES = ("member_page", "meeting_screen", "passbook", "staff_home")
+# Benchmarks of this folder that other parts bring: module -> the keys taken from its run()
+OPTIONAL = {
+    "bench.sync_push": ("sync_ops_per_s", "sync_ratio_vs_raw", "peak_rss_mb"),
+    "bench.push_send": ("push_per_s",),
+}
+# bench.staff_home (200 groups, three years: its own network, built once in about 40 minutes)
+# runs on its own: `python -m bench.staff_home`. Here the staff home is one of PAGES, measured
+# on this size's network.
+# names an older sync_push gave the same figures
+ALIASES = {"sync_ops_per_s": "ops_per_s", "sync_ratio_vs_raw": "ratio_vs_baseline"}
 
 
-def main() -> None:
+def _optional(notes: list[str], skip: set[str]) -> dict:
     figures = {}
-    for name, module in (("meeting_screen", meeting_screen), ("sync_push", sync_push)):
-        figures.update({f"{name}.{key}": value for key, value in module.run().items()})
-    print_figures(figures)
+    for module_name, keys in OPTIONAL.items():
+        short = module_name.split(".")[1]
+        if short in skip:
+            figures |= dict.fromkeys(keys)
+            notes.append(f"{short}: skipped (--skip)")
+            continue
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as missing:
+            if missing.name != module_name:
+                raise
+            figures |= dict.fromkeys(keys)
+            notes.append(f"{short}: not in this checkout")
+            continue
+        print(f"running {module_name} …", file=sys.stderr, flush=True)
+        result = module.run()
+        for key in keys:
+            value = result.get(key, result.get(ALIASES.get(key, key)))
+            figures[key] = value
+            if value is None:
+                notes.append(f"{short}: gave no {key}")
+    return figures
+
+
+def _growth(size: str, database: str, compare: str | None, here: dict, notes: list[str],
+            repeat: int) -> tuple:
+    """The same pages on the S network, measured now, against this size's."""
+    if size in ("S", "XS"):
+        notes.append("growth_ratio: 1.0 at S by definition; run --size M or L to compare "
+                     "with the S network")
+        return 1.0, {}
+    if compare is None and "://" in database:
+        notes.append("growth_ratio: not measured; give --compare with the S database's URL")
+        return None, {}
+    small_url = compare or database_url_for(database, "S")
+    print("building or reusing the S network to compare …", file=sys.stderr, flush=True)
+    generate("S", small_url, progress=True)
+    small = pages.measure_pages(small_url, repeat, notes)
+    ratios = {name: round(here[name]["p95_ms"] / small[name]["p95_ms"], 2) for name in PAGES
+              if here[name]["p95_ms"] and small[name]["p95_ms"]}
+    return (max(ratios.values()) if ratios else None), ratios
+
+
+def run(size: str, database: str, repeat: int = pages.REPEAT, skip: set[str] = frozenset(),
+        compare: str | None = None):
+    notes: list[str] = []
+    url = database_url_for(database, size)
+    start = time.perf_counter()
+    generate(size, url, progress=True)
+    generate_s = time.perf_counter() - start
+    print("measuring pages …", file=sys.stderr, flush=True)
+    measured = pages.run(url, repeat, notes)
+    growth, growth_pages = _growth(size, database, compare, measured["pages"], notes, repeat)
+    figures = {
+        "size": size,
+        "database": "postgresql" if url.startswith("postgres") else "sqlite",
+        "date": datetime.now(UTC).date().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                   f"{platform.python_version()}",
+        "generate_s": round(generate_s, 1),
+        "page_p95_ms": {name: measured["pages"][name]["p95_ms"] for name in PAGES},
+        "page_p50_ms": {name: measured["pages"][name]["p50_ms"] for name in PAGES},
+        "growth_ratio": growth,
+        "growth_by_page": growth_pages,
+        "first_visit_kb": measured["first_visit_kb"],
+        "next_page_kb": measured["next_page_kb"],
+        "next_page": measured["next_page"],
+    }
+    figures |= _optional(notes, skip)
+    figures["notes"] = notes
+    return figures, measured["first_visit_parts"]
+
+
+def print_table(figures: dict, parts: dict) -> None:
+    rows = []
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            rows += [(f"{key}.{name}", inner) for name, inner in value.items()]
+        elif isinstance(value, list):
+            rows += [(key if n == 0 else "", item) for n, item in enumerate(value)]
+        else:
+            rows.append((key, value))
+    rows += [(f"first visit {url}", kb) for url, kb in parts.items()]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:>{width}}  {'—' if value is None else value}")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="S",
+                        help="S, M or L as in the README; XS is the tests' tiny network")
+    parser.add_argument("--database", default="sqlite",
+                        help="sqlite (instance/bench-SIZE.db), postgresql, or a DATABASE_URL")
+    parser.add_argument("--repeat", type=int, default=pages.REPEAT,
+                        help="requests per page (default %(default)s)")
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=[name.split(".")[1] for name in OPTIONAL],
+                        help="leave out one of the other benchmarks")
+    parser.add_argument("--compare", default=None,
+                        help="the S database to measure growth against (default: the S "
+                             "database of the same kind)")
+    args = parser.parse_args(argv)
+    figures, parts = run(args.size, args.database, args.repeat, set(args.skip), args.compare)
+    print_table(figures, parts)
+    print(json.dumps(figures, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -29,9 +29,13 @@ _RECORDING = frozenset({
 _APPROVING = frozenset({"loan.approve", "welfare.approve", "welfare.refuse", "loan.reschedule",
                         "loan.write_off"})
 
+# Closing the year is the committee's alone. Field staff may prepare it (see the preview on the
+# year-end page) but not confirm it.
+_CLOSING = frozenset({"year.close"})
+
 OPS_BY_ROLE: dict[str, frozenset[str]] = {
     TREASURER: _RECORDING,
-    COMMITTEE: _RECORDING | _APPROVING,
+    COMMITTEE: _RECORDING | _APPROVING | _CLOSING,
     STAFF: _RECORDING,  # staff record on a group's behalf; approval stays with its committee
     ADMIN: frozenset(),
     MEMBER: frozenset(),

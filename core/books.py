@@ -27,9 +27,11 @@ class ChartEntry:
 CASH, BANK = "1010", "1020"
 LOANS, FINES_DUE = "1100", "1200"
 SAVINGS, SUSPENSE = "2100", "2200"
+COMMITTEE_PAYABLE, PUBLIC_BENEFIT_FUND = "2300", "2400"  # year-end allocations owed onwards
 SHARES, RESERVE, WELFARE_FUND, OTHER_FUNDS = "3100", "3200", "3300", "3400"
 INTEREST_INCOME, FINE_INCOME, OTHER_INCOME = "4100", "4200", "4300"
 EXPENSES, CASH_OVER_SHORT, WRITE_OFFS = "5100", "5200", "5300"
+PROFIT_TO_ALLOCATE = "3900"  # the year's net profit between closing and allocating: zero after
 
 CHART_TEMPLATE: tuple[ChartEntry, ...] = (
     ChartEntry(CASH, "เงินสดในมือ", "Cash box", ASSET),
@@ -38,10 +40,14 @@ CHART_TEMPLATE: tuple[ChartEntry, ...] = (
     ChartEntry(FINES_DUE, "ลูกหนี้ค่าปรับ", "Fines receivable", ASSET, per="member"),
     ChartEntry(SAVINGS, "เงินออมสมาชิก", "Member savings", LIABILITY, per="member"),
     ChartEntry(SUSPENSE, "เงินรอตรวจสอบ", "Suspense", LIABILITY),
+    ChartEntry(COMMITTEE_PAYABLE, "ค่าตอบแทนกรรมการค้างจ่าย", "Committee remuneration payable",
+               LIABILITY),
+    ChartEntry(PUBLIC_BENEFIT_FUND, "ทุนสาธารณประโยชน์", "Public benefit fund", LIABILITY),
     ChartEntry(SHARES, "ทุนเรือนหุ้น", "Share capital", EQUITY, per="member"),
     ChartEntry(RESERVE, "ทุนสำรอง", "Reserve", EQUITY),
     ChartEntry(WELFARE_FUND, "กองทุนสวัสดิการ", "Welfare fund", EQUITY, per="member"),
     ChartEntry(OTHER_FUNDS, "กองทุนอื่น", "Other funds", EQUITY),
+    ChartEntry(PROFIT_TO_ALLOCATE, "กำไรสุทธิรอจัดสรร", "Net profit to allocate", EQUITY),
     ChartEntry(INTEREST_INCOME, "ดอกเบี้ยรับ", "Interest income", INCOME),
     ChartEntry(FINE_INCOME, "ค่าปรับรับ", "Fines income", INCOME),
     ChartEntry(OTHER_INCOME, "รายได้อื่น", "Other income", INCOME),

@@ -49,6 +49,8 @@ PAYLOADS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "group.expense": ({"amount_satang": MONEY, "category": TEXT},
                       {"source": TEXT, "note": TEXT}),
     "void": ({"target_op_id": UUID, "reason": TEXT}, {}),
+    # The figures the committee saw in the preview, as core.store.yearend's books_hash.
+    "year.close": ({"year_be": COUNT, "books_hash": TEXT}, {}),
 }
 OP_TYPES = frozenset(PAYLOADS)
 MONEY_FIELDS = ("amount_satang", "principal_satang", "counted_cash_satang")
@@ -148,7 +150,7 @@ def parse_op(envelope) -> Op | Problem:
     if not _is_uuid(envelope.get("group_id")):
         return _bad("group_id", "รหัสกลุ่มไม่ถูกต้อง", "not a valid group id")
     op_type = envelope.get("type")
-    if op_type not in OP_TYPES:
+    if not isinstance(op_type, str) or op_type not in OP_TYPES:
         return _bad("type", "ไม่รู้จักประเภทรายการนี้", "unknown op type")
     business_date = parse_iso_date(envelope.get("business_date"))
     if business_date is None:

@@ -8,6 +8,7 @@ import copy
 
 from core.errors import Problem, invalid
 from core.welfare import check_scheme
+from core.yearend import check_split
 
 DEFAULT_WELFARE_BENEFITS = [
     {"code": "birth", "name_th": "คลอดบุตร", "name_en": "Birth", "waiting_days": 180,
@@ -36,7 +37,10 @@ DEFAULTS = {
     "welfare": {"contribution_satang": 3_000, "contribution_per": "month",
                 "lapse_after_missed": 3, "benefits": DEFAULT_WELFARE_BENEFITS},
     "year_end": {"dividend_pct": 40, "refund_pct": 20, "reserve_pct": 10, "welfare_pct": 10,
-                 "committee_pct": 10, "public_benefit_pct": 10},
+                 "committee_pct": 10, "public_benefit_pct": 10,
+                 # No refund for a member who defaulted that year [S16]; a yearly cap on the
+                 # dividend rate (None: no cap; the Cooperatives Act's is 10).
+                 "exclude_defaulters": True, "dividend_cap_pct": None},
     "fiscal_year_start_month": 1,
 }
 
@@ -63,16 +67,9 @@ def check_policy(policy: dict) -> Problem | None:
                        field="share_price_satang")
     if policy["rounding"] not in ("satang", "baht"):
         return invalid("การปัดเศษไม่ถูกต้อง", "Unknown rounding", field="rounding")
-    split = policy["year_end"]
-    if any(type(v) is not int or v < 0 for v in split.values()):
-        return invalid("สัดส่วนต้องเป็นจำนวนเต็มไม่ติดลบ", "Shares must be whole percentages",
-                       field="year_end")
-    if sum(split.values()) != 100:
-        return invalid("สัดส่วนการจัดสรรกำไรต้องรวมกันได้ 100%",
-                       "The profit allocation must add up to 100 %", field="year_end")
-    if split["reserve_pct"] < 10:
-        return invalid("ทุนสำรองต้องไม่น้อยกว่า 10%", "The reserve must be at least 10 %",
-                       field="reserve_pct")
+    problem = check_split(policy["year_end"])
+    if problem:
+        return problem
     return check_scheme(policy["welfare"])
 
 

@@ -52,6 +52,8 @@ def parse_device_id(value, *, required: bool) -> str | None | Problem:
         return None
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_DEVICE_ID:
         return BAD_DEVICE_ID
+    if not value.isprintable():  # NUL and other control characters: no database keeps them
+        return BAD_DEVICE_ID
     return value
 
 

@@ -47,14 +47,28 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(entries.bp)
     from webapp import reviews
     app.register_blueprint(reviews.bp)
+    from webapp import audit  # a group's audit log, for its committee and field staff
+    app.register_blueprint(audit.bp)
     app.register_blueprint(loans.bp)
     from webapp import welfare
     app.register_blueprint(welfare.bp)
     from webapp.sync import bp as sync_bp  # the JSON sync API, /api/v1/sync
     app.register_blueprint(sync_bp)
+    from webapp.push import bp as push_bp  # Web Push: /api/v1/push and /account/devices
+    from webapp.push import devices_bp
+    app.register_blueprint(push_bp)
+    app.register_blueprint(devices_bp)
     from webapp import pwa  # the manifest, the service worker, the offline page
     app.register_blueprint(pwa.bp)
+    from webapp import staff  # the staff home, the network view, month-end charts
+    app.register_blueprint(staff.bp)
+    from webapp import notices  # the notice list and the meeting announcements
+    app.register_blueprint(notices.bp)
 
+    from webapp import yearend  # the year-end close and a VSLA's share-out
+    app.register_blueprint(yearend.bp)
+    from webapp import reports  # reports per group and network: pages, CSV, XLSX, print
+    app.register_blueprint(reports.bp)
     from webapp.commands import register_commands
 
     register_commands(app)

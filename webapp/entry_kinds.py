@@ -18,6 +18,11 @@ ENTRY_KINDS = {
     "loan.repay": _l("Loan repayment"),
     "loan.write_off": _l("Loan written off"),
     "welfare.pay": _l("Welfare benefit paid"),
+    "year.close": _l("Year-end closing entry"),
+    "year.allocate": _l("Year-end allocation"),
+    "year.dividend": _l("Dividend"),
+    "year.refund": _l("Patronage refund"),
+    "year.shareout": _l("Share-out"),
 }
 
 

@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from core.store.db import CONNECTION_ERRORS
+from core.store.operations import transient
 from webapp.render import page
 
 
@@ -33,6 +35,20 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return json_error(400, "csrf", message)
         return page("errors/error.html", code=400, message=message), 400
+
+    def _database_busy(error):
+        # A locked SQLite file or a PostgreSQL restart passes in a moment: say so, not 500.
+        if not transient(error):
+            raise error
+        message = _("The server is busy for a moment. Please try again.")
+        if _wants_json():
+            response, status = json_error(503, "busy", message)
+        else:
+            response, status = page("errors/error.html", code=503, message=message), 503
+        return response, status, {"Retry-After": "5"}
+
+    for error_class in CONNECTION_ERRORS:
+        app.register_error_handler(error_class, _database_busy)
 
     @app.errorhandler(HTTPException)
     def _http(error):

@@ -12,6 +12,7 @@ from core.store.summaries import group_totals, groups_overview, member_figures
 from core.thaidate import today_in
 from webapp.render import page
 from webapp.security import roles
+from webapp.staff import month_end_charts
 
 bp = Blueprint("groups", __name__)
 
@@ -40,7 +41,7 @@ def show(group_id):
     members = list(Member.select().where(Member.group == group.id).order_by(Member.member_no))
     return page("groups/show.html", group=group, totals=group_totals(group.id), books=books,
                 members=members, figures=member_figures([m.id for m in members]),
-                open_meeting=open_meeting_of(group.id))
+                open_meeting=open_meeting_of(group.id), charts=month_end_charts([group.id]))
 
 
 @bp.route("/me")

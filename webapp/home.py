@@ -18,6 +18,8 @@ def index():
         return redirect(url_for("admin.index"))
     if role == access.MEMBER:
         return redirect(url_for("groups.my_passbook"))
+    if role == access.STAFF:
+        return redirect(url_for("staff.home"))
     group_ids = [link.group_id for link in current_user.model.group_links]
     if role in (access.TREASURER, access.COMMITTEE) and len(group_ids) == 1:
         return redirect(url_for("groups.show", group_id=group_ids[0]))

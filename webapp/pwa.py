@@ -23,7 +23,7 @@ WORKER_SOURCE = HERE / "templates" / "pwa" / "sw.js"
 THEME = "#0f6b4f"  # --brand in app.css
 
 # The app shell: what the service worker stores when it installs (static files, by name).
-SHELL_STATIC = ("app.css", "app.js", "outbox.js", "vendor/htmx.min.js", "icon.svg",
+SHELL_STATIC = ("app.css", "app.js", "outbox.js", "push.js", "vendor/htmx.min.js", "icon.svg",
                 "icons/icon-192.png", "icons/icon-512.png", "icons/maskable-192.png",
                 "icons/maskable-512.png", "icons/apple-touch-icon.png")
 # Also hashed into the version: the templates of the shell's pages.
@@ -88,7 +88,9 @@ def service_worker():
     source = (source.replace('"__SAJJA_VERSION__"', json.dumps(shell_version()))
               .replace('["__SAJJA_SHELL__"]', json.dumps(shell_urls()))
               .replace('"__SAJJA_OUTBOX__"', json.dumps(url_for("static", filename="outbox.js")))
-              .replace('"__SAJJA_OFFLINE__"', json.dumps(url_for("pwa.offline"))))
+              .replace('"__SAJJA_OFFLINE__"', json.dumps(url_for("pwa.offline")))
+              .replace('"__SAJJA_ICON__"',
+                       json.dumps(url_for("static", filename="icons/icon-192.png"))))
     response = Response(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"  # the browser checks for a new worker
     return response

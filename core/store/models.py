@@ -240,7 +240,8 @@ class Meeting(BaseModel):
 class JournalTxn(BaseModel):
     group = ForeignKeyField(Group, backref="transactions", on_delete="RESTRICT")
     op = ForeignKeyField(SyncOp, null=True, backref="transactions", on_delete="RESTRICT")
-    meeting = ForeignKeyField(Meeting, null=True, backref="transactions", on_delete="RESTRICT")
+    meeting = ForeignKeyField(Meeting, null=True, backref="transactions", on_delete="RESTRICT",
+                              index=False)  # the index below covers the attendance count
     kind = CharField(max_length=40)
     business_date = DateField()
     memo = TextField(default="")
@@ -254,7 +255,7 @@ class JournalTxn(BaseModel):
     class Meta:
         # A transaction is reversed at most once, whatever path the reversal takes.
         indexes = ((("group", "business_date"), False), (("group", "receipt_no"), True),
-                   (("reverses",), True))
+                   (("reverses",), True), (("meeting", "member", "kind"), False))
 
 
 class JournalLine(BaseModel):
@@ -346,6 +347,9 @@ class AuditLog(BaseModel):
     detail = JSONText(null=True)
     created_at = DateTimeField(default=utcnow)
 
+    class Meta:
+        indexes = ((("group", "created_at"), False),)
+
 
 class LoginAttempt(BaseModel):
     username = CharField(max_length=80, index=True)
@@ -385,8 +389,41 @@ class WelfareClaim(BaseModel):
         indexes = ((("group", "status"), False), (("group", "member", "benefit_type"), False))
 
 
+class RateLimitHit(BaseModel):
+    """Requests counted per key (a device, a user) in a fixed window of seconds since the
+    epoch: in the database, so that every app process behind one address counts the same."""
+
+    key = CharField(max_length=120)
+    window = BigIntegerField()
+    count = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("key", "window"), True),)
+
+
+class MonthTotal(BaseModel):
+    """What a group's journal moved on one chart code in one calendar month, kept by
+    ledger.post in the posting's transaction and proven by the audit: a report's balance at a
+    month end, or its movements over months, is a sum of these few rows instead of a pass over
+    the journal. Debits and credits of every line (credits as a positive figure); ``closing``:
+    the net of the year-end closing entries; ``members``: the net of the other lines on
+    members' own sub-accounts (a welfare fund's contributions, say)."""
+
+    group = ForeignKeyField(Group, on_delete="RESTRICT", index=False)
+    month = IntegerField()  # yyyymm of the lines' business date
+    code = CharField(max_length=10)
+    debit = BigIntegerField(default=0)
+    credit = BigIntegerField(default=0)
+    closing = BigIntegerField(default=0)
+    members = BigIntegerField(default=0)
+
+    class Meta:
+        indexes = ((("group", "month", "code"), True),)
+
+
 ALL_MODELS = [
     Counter, Network, Group, LoanProduct, Member, User, UserGroup, Device, Loan, LoanGuarantor,
     Account, SyncOp, Meeting, JournalTxn, JournalLine, MemberChange, FiscalPeriod, ReviewItem,
-    Notice, AuditLog, LoginAttempt, WelfareClaim, PushSubscription, NoticeDelivery,
+    Notice, AuditLog, LoginAttempt, WelfareClaim, PushSubscription, NoticeDelivery, RateLimitHit,
+    MonthTotal,
 ]

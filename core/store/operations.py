@@ -23,7 +23,7 @@ from core.errors import OpRefused, Problem, forbidden, invalid
 from core.store import ledger, notice_events
 from core.store.access import may_apply
 from core.store.counters import SERVER_SEQ, next_value
-from core.store.db import database, write_transaction
+from core.store.db import insert_row, run_sql, write_transaction
 from core.store.models import AuditLog, FiscalPeriod, Group, ReviewItem, SyncOp, User
 from core.thaidate import today_in
 
@@ -129,14 +129,28 @@ class Context:
         return meeting_id
 
 
-def _existing(op_id: str) -> SyncOp | None:
+_EXISTING_SQL = ('SELECT "op_id", "payload_hash", "status", "reason", "message_th", '
+                 '"message_en", "server_seq" FROM "sync_op" WHERE "op_id" = ?')
+
+
+@dataclass(frozen=True)
+class _Stored:
+    op_id: str
+    payload_hash: str
+    status: str
+    reason: str | None
+    message_th: str | None
+    message_en: str | None
+    server_seq: int
+
+
+def _existing(op_id: str) -> _Stored | None:
     """The stored op with what a repeat needs (only those columns: this runs for every op)."""
-    return (SyncOp.select(SyncOp.op_id, SyncOp.payload_hash, SyncOp.status, SyncOp.reason,
-                          SyncOp.message_th, SyncOp.message_en, SyncOp.server_seq)
-            .where(SyncOp.op_id == op_id).first())
+    row = run_sql(_EXISTING_SQL, (op_id,)).fetchone()
+    return _Stored(*row) if row else None
 
 
-def _stored_result(row: SyncOp, payload_hash: str) -> OpResult:
+def _stored_result(row: _Stored, payload_hash: str) -> OpResult:
     if row.payload_hash != payload_hash:
         return OpResult(row.op_id, REJECTED, "op_id_reused",
                         "รหัสรายการนี้ถูกใช้กับข้อมูลอื่นแล้ว",
@@ -148,8 +162,8 @@ def _stored_result(row: SyncOp, payload_hash: str) -> OpResult:
 
 def _record(envelope: dict, op_id: str, actor: Actor, status: str, problem: Problem | None,
             group_id: str | None, business_date: date | None) -> SyncOp:
-    return SyncOp.create(
-        op_id=op_id, group=group_id, user=actor.user.id, device=actor.device_id,
+    return insert_row(
+        SyncOp, op_id=op_id, group=group_id, user=actor.user.id, device=actor.device_id,
         device_seq=_device_seq(envelope),
         type=str(envelope.get("type"))[:40],
         payload=json.dumps(envelope.get("payload"), ensure_ascii=False, sort_keys=True),
@@ -225,25 +239,33 @@ def transient(error: Exception) -> bool:
 def _apply_once(actor, envelope, parsed, op_id, now, device_now, interactive,
                 batch: Batch) -> OpResult:
     try:
-        with write_transaction():
-            existing = _existing(op_id)
-            if existing:
-                return _stored_result(existing, ops.payload_hash(envelope))
-            if isinstance(parsed, Problem):
-                return _reject(envelope, op_id, actor, parsed, None, None, interactive)
-            group = batch.group(parsed.group_id)
-            if group is None:
-                return _reject(envelope, op_id, actor,
-                               invalid("ไม่พบกลุ่มนี้", "Unknown group", "group_id"),
-                               None, parsed.business_date, interactive)
-            if not batch.may_apply(actor.user, group.id, parsed.type):
-                return _reject(envelope, op_id, actor, forbidden(), group.id,
-                               parsed.business_date, interactive)
-            try:
-                with database.atomic():
-                    return _apply(actor, envelope, parsed, group, now, device_now, interactive)
-            except OpRefused as refusal:
-                return _reject(envelope, op_id, actor, refusal.problem, group.id,
+        try:
+            with write_transaction():
+                existing = _existing(op_id)
+                if existing:
+                    return _stored_result(existing, ops.payload_hash(envelope))
+                if isinstance(parsed, Problem):
+                    return _reject(envelope, op_id, actor, parsed, None, None, interactive)
+                group = batch.group(parsed.group_id)
+                if group is None:
+                    return _reject(envelope, op_id, actor,
+                                   invalid("ไม่พบกลุ่มนี้", "Unknown group", "group_id"),
+                                   None, parsed.business_date, interactive)
+                if not batch.may_apply(actor.user, group.id, parsed.type):
+                    return _reject(envelope, op_id, actor, forbidden(), group.id,
+                                   parsed.business_date, interactive)
+                return _apply(actor, envelope, parsed, group, now, device_now, interactive)
+        except OpRefused as refusal:
+            # Everything the handler wrote is rolled back with the op's transaction (or its
+            # savepoint); the refusal is recorded on its own. Refusals are rare, so the ops
+            # that apply pay for one transaction only, without a savepoint inside it.
+            if interactive:
+                return _refused(op_id, refusal.problem)
+            with write_transaction():
+                existing = _existing(op_id)  # sent meanwhile by another request
+                if existing:
+                    return _stored_result(existing, ops.payload_hash(envelope))
+                return _reject(envelope, op_id, actor, refusal.problem, parsed.group_id,
                                parsed.business_date, interactive)
     except IntegrityError:
         # The same op_id committed by a concurrent request: its stored result is ours.
@@ -257,8 +279,8 @@ def _reject(envelope, op_id, actor, problem, group_id, business_date, interactiv
     if interactive:
         return _refused(op_id, problem)
     row = _record(envelope, op_id, actor, REJECTED, problem, group_id, business_date)
-    AuditLog.create(group=group_id, user=actor.user.id, device=actor.device_id,
-                    action="op.rejected", detail={"op_id": op_id, "reason": problem.reason})
+    insert_row(AuditLog, group=group_id, user=actor.user.id, device=actor.device_id,
+               action="op.rejected", detail={"op_id": op_id, "reason": problem.reason})
     return _as_result(row)
 
 
@@ -282,9 +304,9 @@ def _apply(actor, envelope, op: ops.Op, group: Group, now, device_now, interacti
             ReviewItem.create(group=group.id, op=sync_op.id, reason=flag.reason,
                               books_said=ctx.books_said or None, server_seq=sync_op.server_seq)
     notice_events.on_applied(ctx)
-    AuditLog.create(group=group.id, user=actor.user.id, device=actor.device_id,
-                    action=op.type, detail={"op_id": op.op_id, "status": sync_op.status,
-                                            "reason": sync_op.reason})
+    insert_row(AuditLog, group=group.id, user=actor.user.id, device=actor.device_id,
+               action=op.type, detail={"op_id": op.op_id, "status": sync_op.status,
+                                       "reason": sync_op.reason})
     return _as_result(sync_op)
 
 
@@ -312,11 +334,16 @@ def _as_utc_naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
+_CLOSED_PERIODS_SQL = (
+    'SELECT "starts_on", "ends_on" FROM "fiscal_period" WHERE "group_id" = ? '
+    'AND "closed_at" IS NOT NULL AND "ends_on" >= ? ORDER BY "starts_on"')
+
+
 def first_open_day(group_id: str, day: date) -> date:
-    closed = list(FiscalPeriod.select().where(
-        (FiscalPeriod.group == group_id) & FiscalPeriod.closed_at.is_null(False)
-        & (FiscalPeriod.ends_on >= day)).order_by(FiscalPeriod.starts_on))
-    for period in closed:
-        if period.starts_on <= day <= period.ends_on:
-            day = period.ends_on + timedelta(days=1)
+    as_date = FiscalPeriod.starts_on.python_value  # SQLite gives text, PostgreSQL a date
+    closed = run_sql(_CLOSED_PERIODS_SQL, (group_id, FiscalPeriod.ends_on.db_value(day)))
+    for starts_on, ends_on in closed.fetchall():
+        starts_on, ends_on = as_date(starts_on), as_date(ends_on)
+        if starts_on <= day <= ends_on:
+            day = ends_on + timedelta(days=1)
     return day

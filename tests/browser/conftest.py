@@ -54,6 +54,8 @@ def live_server(app):
     static_htmx = ROOT / "webapp" / "static" / "vendor" / "htmx.min.js"
     assert static_htmx.is_file(), "webapp/static/vendor/htmx.min.js is missing: run `make install`"
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Closing waits for requests still running, so none outlives the test's database.
+    server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               name="live-server", daemon=True)
     thread.start()

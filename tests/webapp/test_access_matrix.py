@@ -27,6 +27,10 @@ ROUTES = {
     "groups.index": (BOOKKEEPERS, False),
     "groups.show": (BOOKKEEPERS, True),
     "groups.my_passbook": ({MEMBER}, False),
+    # the staff home: every group the person looks after; networks: field staff's rollups
+    "staff.home": (BOOKKEEPERS, False),
+    "staff.networks": ({STAFF}, False),
+    "staff.network": ({STAFF}, False),
     "members.index": (BOOKKEEPERS, True),
     "members.new": (BOOKKEEPERS, True),
     "members.show": (BOOKKEEPERS, True),
@@ -42,6 +46,10 @@ ROUTES = {
     "entries.new": (BOOKKEEPERS, True),
     "entries.void": (BOOKKEEPERS, True),
     "reviews.index": ({COMMITTEE, STAFF}, True),
+    "audit.index": ({COMMITTEE, STAFF}, True),  # who did what: for those who oversee the books
+    # each person's own notices; meeting announcements are written by the group's bookkeepers
+    "notices.index": (SIGNED_IN, False),
+    "notices.announcements_page": (BOOKKEEPERS, True),
     "loans.index": (BOOKKEEPERS, True),
     "loans.apply": (BOOKKEEPERS, True),
     "loans.show": (BOOKKEEPERS, True),
@@ -50,6 +58,8 @@ ROUTES = {
     "loans.edit_product": ({STAFF, COMMITTEE}, True),
     # a member works out a loan before applying, in their own group only
     "loans.calculator": (BOOKKEEPERS | {MEMBER}, True),
+    # the year-end close: field staff prepare it, the committee confirms it
+    "yearend.show": ({STAFF, COMMITTEE}, True),
     "welfare.index": (BOOKKEEPERS, True),
     "welfare.claims": (BOOKKEEPERS, True),
     "welfare.new_claim": (BOOKKEEPERS, True),
@@ -59,8 +69,19 @@ ROUTES = {
     "welfare.report": (BOOKKEEPERS, True),
     "welfare.report_csv": (BOOKKEEPERS, True),
     "welfare.report_xlsx": (BOOKKEEPERS, True),
+    # reports for a month or fiscal year: a group's for its bookkeepers; a network's (group
+    # sums, no member) for the field staff who look after one of its groups
+    "reports.group_index": (BOOKKEEPERS, True),
+    "reports.group_report": (BOOKKEEPERS, True),
+    "reports.group_export": (BOOKKEEPERS, True),
+    "reports.network": ({STAFF}, False),
+    "reports.network_report": ({STAFF}, False),
+    "reports.network_export": ({STAFF}, False),
     # The JSON API: pull shows each person only what they may see (a member: themself).
     "sync.pull": (BOOKKEEPERS | {MEMBER}, False),
+    # Web Push: everyone signed in may be told on their own phones
+    "push.key": (SIGNED_IN, False),
+    "devices.index": (SIGNED_IN, False),
     "admin.index": ({ADMIN}, False),
     "admin.new_group": ({ADMIN}, False),
     "admin.new_user": ({ADMIN}, False),
@@ -85,6 +106,9 @@ POST_ONLY = {
     "welfare.approve": {COMMITTEE},
     "welfare.refuse": {COMMITTEE},
     "welfare.pay": BOOKKEEPERS,
+    "yearend.close": {COMMITTEE},
+    "yearend.save_policy": {COMMITTEE},
+    "push.subscriptions": SIGNED_IN,  # POST and DELETE: only one's own subscriptions
     "sync.push": SIGNED_IN,  # each op is then checked against what the person may do
 }
 # Query strings a route needs to show its page.
@@ -93,7 +117,9 @@ QUERIES = {"entries.new": "?type=group.expense"}
 
 def _url(rule, world, group):
     values = {"group_id": group.id, "user_id": world.users["admin"].id, "item_id": 1,
-              "filename": "app.css", "member_id": world.member_id}
+              "filename": "app.css", "member_id": world.member_id,
+              "network_id": world.network.id, "report_name": "balance-sheet",
+              "file_type": "xlsx"}
     if "<int:receipt_no>" in rule.rule:
         values["receipt_no"] = _receipt_no(world)
     if "<meeting_id>" in rule.rule:

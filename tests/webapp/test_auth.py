@@ -8,7 +8,7 @@ from tests.conftest import World, csrf_token, sign_in
 
 
 def test_sign_in_lands_each_role_on_its_home(client, world):
-    homes = {"admin": "/admin/", "staff": "/groups",
+    homes = {"admin": "/admin/", "staff": "/staff",
              "committee": f"/groups/{world.group.id}", "treasurer": f"/groups/{world.group.id}"}
     for username, home in homes.items():
         sign_in(client, username)
@@ -116,3 +116,33 @@ def test_password_change_is_required_and_checked(client, world):
         "confirm_password": "a much longer one", "csrf_token": token})
     assert done.status_code == 302
     assert users.sign_in("treasurer", "a much longer one", "x").user is not None
+
+
+def test_sign_in_on_a_locked_sqlite_database_says_busy_not_500(client, world, db_url,
+                                                               monkeypatch):
+    import sqlite3
+
+    import pytest
+
+    from core.store.db import database
+
+    if not db_url.startswith("sqlite:///"):
+        pytest.skip("SQLite's file lock")
+    monkeypatch.setattr(database.obj, "_timeout", 0.2)
+    monkeypatch.setattr(database.obj, "_pragmas", [
+        (k, 200 if k == "busy_timeout" else v) for k, v in database.obj._pragmas])
+    database.close()
+    token = csrf_token(client)
+    holder = sqlite3.connect(db_url[len("sqlite:///"):], isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # a long write holds the file
+        busy = client.post("/login", data={"username": "treasurer",
+                                           "password": World.PASSWORD, "csrf_token": token})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+    assert "เซิร์ฟเวอร์ไม่ว่างชั่วคราว" in busy.get_data(as_text=True)
+    again = client.post("/login", data={"username": "treasurer", "password": World.PASSWORD,
+                                        "csrf_token": token})
+    assert again.status_code == 302

@@ -137,7 +137,7 @@ def test_every_demo_account_signs_in_and_lands_on_its_home(app, demo):
         if role == "admin":
             assert path.startswith("/admin"), path
         elif role == "staff":
-            assert path == "/groups", path
+            assert path == "/staff", path  # the staff home
         elif role in ("treasurer", "committee"):
             assert path == f"/groups/{account['group']}", path
             assert "เงินสดในมือ" in landed.get_data(as_text=True)

@@ -20,7 +20,7 @@
   const SYNC_TAG = "sajja-outbox";
   const LOCK = "sajja-flush";
   const BATCH = 500;
-  const TIMEOUT_MS = 60000;
+  const TIMEOUT_MS = 120000; // a 500-op push on a slow server; a resend is harmless anyway
   const OLD_MS = 3 * 24 * 3600 * 1000; // entries older than this get a warning
   const MEMBER_TYPES = ["savings.deposit", "savings.withdraw", "shares.buy", "fine.charge",
     "fine.pay", "welfare.contribute"];

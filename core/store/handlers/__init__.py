@@ -5,7 +5,7 @@ Types whose issue has not landed yet are refused with a clear reason, never half
 
 from core import books
 from core.ops import OP_TYPES
-from core.store.handlers import loans, meetings, members, money, welfare
+from core.store.handlers import loans, meetings, members, money, welfare, yearend
 from core.store.handlers.common import not_yet
 
 HANDLERS = {
@@ -33,6 +33,7 @@ HANDLERS = {
     "welfare.approve": welfare.welfare_approve,
     "welfare.refuse": welfare.welfare_refuse,
     "welfare.pay": welfare.welfare_pay,
+    "year.close": yearend.year_close,
 }
 for _type in OP_TYPES:
     HANDLERS.setdefault(_type, not_yet)

@@ -7,6 +7,7 @@ from core import books
 from core.errors import OpRefused, invalid
 from core.policy import share_price, with_defaults
 from core.store import ledger
+from core.store.db import run_sql
 from core.store.handlers.common import find_member
 from core.store.handlers.loans import undo_on_void
 from core.store.handlers.welfare import undo_welfare_payment
@@ -18,15 +19,23 @@ MEMBER_FIELDS = ("name", "national_id", "birth_date", "phone", "address", "benef
                  "gender")
 
 
+# The same day's money entries of this type for this member from other devices, found through
+# the member's journal (indexed) rather than by reading every op of the group that day: an op
+# of these types that was applied always posted a transaction for its member.
+_SAME_DAY_FOR_MEMBER_SQL = (
+    'SELECT s."payload" FROM "journal_txn" t JOIN "sync_op" s ON s."id" = t."op_id" '
+    'WHERE t."member_id" = ? AND s."group_id" = ? AND s."type" = ? '
+    'AND s."business_date" = ? AND s."status" IN (?, ?) AND s."id" <> ? AND s."device" <> ?')
+
+
 def _possible_duplicate(ctx: Context, member: Member, amount: int) -> None:
     """The same money entry from another device on the same day is worth a second look."""
-    candidates = SyncOp.select(SyncOp.payload, SyncOp.device).where(
-        (SyncOp.group == ctx.group.id) & (SyncOp.type == ctx.op.type)
-        & (SyncOp.business_date == ctx.op.business_date)
-        & (SyncOp.status.in_((ACCEPTED, NEEDS_REVIEW))) & (SyncOp.id != ctx.sync_op.id)
-        & (SyncOp.device != ctx.actor.device_id))
-    for row in candidates:
-        payload = json.loads(row.payload)
+    candidates = run_sql(_SAME_DAY_FOR_MEMBER_SQL, (
+        member.id, ctx.group.id, ctx.op.type,
+        SyncOp.business_date.db_value(ctx.op.business_date), ACCEPTED, NEEDS_REVIEW,
+        ctx.sync_op.id, ctx.actor.device_id))
+    for (text,) in candidates.fetchall():
+        payload = json.loads(text)
         if payload.get("member_id") == member.id and payload.get("amount_satang") == amount:
             ctx.flag("possible_duplicate",
                      "มีรายการเดียวกันจากอีกเครื่องในวันเดียวกัน",
@@ -97,6 +106,9 @@ def void(ctx: Context) -> None:
                                 & (SyncOp.group == ctx.group.id))
     if target is None or target.status not in (ACCEPTED, NEEDS_REVIEW):
         raise OpRefused(invalid("ไม่พบรายการที่จะยกเลิก", "No such entry to void",
+                                "target_op_id"))
+    if target.type == "year.close":  # the period is locked: a close is never undone by a void
+        raise OpRefused(invalid("การปิดปีบัญชียกเลิกไม่ได้", "A year-end close cannot be voided",
                                 "target_op_id"))
     txns = [t for t in JournalTxn.select().where(
         (JournalTxn.op == target.id) & JournalTxn.reverses.is_null())]

@@ -7,12 +7,16 @@
      offline page. Static files: from the cache first. Never /api/, never anything but GET.
    - the outbox (static/outbox.js, shared with the pages) is flushed when the worker starts and
      on Background Sync ("sajja-outbox"); after a flush that sent something, the pages for the
-     next meeting are stored again. */
+     next meeting are stored again.
+   - push: show the notice the server sent (core/store/notices.py message_for: id, title, body,
+     url, tag); a newer notice of the same tag replaces the older one. A tap on it brings an
+     open window of the app to its page, or opens one. */
 "use strict";
 
 const VERSION = "__SAJJA_VERSION__";
 const SHELL = ["__SAJJA_SHELL__"];
 const OFFLINE_URL = "__SAJJA_OFFLINE__";
+const ICON_URL = "__SAJJA_ICON__";
 importScripts("__SAJJA_OUTBOX__");
 
 const Outbox = self.SajjaOutbox;
@@ -149,6 +153,58 @@ self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "flush") {
     event.waitUntil(flushAndRefresh("message").catch(() => {}));
   }
+});
+
+function pushMessage(data) {
+  if (!data) return {};
+  try {
+    return data.json() || {};
+  } catch (error) {
+    return { body: data.text() };
+  }
+}
+
+self.addEventListener("push", (event) => {
+  const message = pushMessage(event.data);
+  const options = {
+    body: message.body || "",
+    icon: ICON_URL,
+    badge: ICON_URL,
+    lang: "th",
+    data: { url: message.url || "/", id: message.id },
+  };
+  if (message.tag) {
+    options.tag = message.tag;
+    options.renotify = true; // the replacing notice is announced too, not swapped in silently
+  }
+  event.waitUntil(self.registration.showNotification(message.title || "สัจจะ", options));
+});
+
+function sameOriginUrl(url) {
+  try {
+    const target = new URL(url || "/", self.location.origin);
+    return target.origin === self.location.origin ? target.href : self.location.origin + "/";
+  } catch (error) {
+    return self.location.origin + "/";
+  }
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = sameOriginUrl(event.notification.data && event.notification.data.url);
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+    if (open) {
+      try {
+        const focused = await open.focus();
+        if (focused.url === target || (await focused.navigate(target))) return;
+      } catch (error) {
+        // a window this worker does not control cannot be navigated: open the page instead
+      }
+    }
+    await self.clients.openWindow(target);
+  })());
 });
 
 // The worker starts (installed, woken for an event, or the browser opened): send what waits.
