@@ -82,16 +82,26 @@ def _post(group_id, lines, business_date, kind, memo, op, user, member, reverses
         value for line in lines for value in (group_id, txn.id, accounts[line.account],
                                               line.amount)])
     totals = {accounts[key]: amount for key, amount in _totals(lines).items()}
-    if totals:  # one statement for every account the transaction moves
-        run_sql(_balances_sql(len(totals)), [
-            *(value for pair in totals.items() for value in pair), *totals])
+    balances = [*(value for pair in totals.items() for value in pair), *totals]
     months = _month_rows(lines, owned, kind == CLOSING_KIND)
+    month_values = [value for code, figures in sorted(months.items())
+                    for value in (group_id, business_date.year * 100 + business_date.month,
+                                  code, *figures)]
+    if totals and months and is_postgres():  # both in one statement: one round trip to the server
+        run_sql(_both_sql(len(totals), len(months)), [*balances, *month_values])
+        return txn
+    if totals:  # one statement for every account the transaction moves
+        run_sql(_balances_sql(len(totals)), balances)
     if months:  # and one for the month's totals of every chart code it moves
-        run_sql(_month_totals_sql(len(months)), [
-            value for code, figures in sorted(months.items())
-            for value in (group_id, business_date.year * 100 + business_date.month, code,
-                          *figures)])
+        run_sql(_month_totals_sql(len(months)), month_values)
     return txn
+
+
+@cache
+def _both_sql(accounts: int, codes: int) -> str:
+    # PostgreSQL runs a data-modifying WITH once and to completion, read or not.
+    return (f"WITH moved AS ({_balances_sql(accounts)} RETURNING 1) "
+            f"{_month_totals_sql(codes)}")
 
 
 CLOSING_KIND = "year.close"  # the year-end closing entry (core.store.handlers.yearend)

@@ -8,6 +8,7 @@ See TESTING.md ("A real browser"). Never run `playwright install` here.
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,20 @@ def artifacts() -> Path:
     """Where screenshots go (gitignored), for a person to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+CONTROLLED = "navigator.serviceWorker.controller !== null"
+
+
+def eventually(page, expression: str, timeout: float = 15.0):
+    """Poll an expression (its value may be a promise) until it is truthy. Not
+    wait_for_function: once it has to poll, it evaluates the string with eval, which the
+    app's content security policy refuses; and it takes a promise itself for a true value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)

@@ -157,8 +157,9 @@ def _interest_after(ids: list[str], last: date) -> dict[str, int]:
     later_ids = _moved_after(ids, last, books.INTEREST_INCOME)
     if not later_ids:
         return {}
+    # a group-level code: its account's key is the code (found by the (group, key) index)
     accounts = Account.select(Account.id).where(Account.group.in_(later_ids)
-                                                & (Account.code == books.INTEREST_INCOME))
+                                                & (Account.key == books.INTEREST_INCOME))
     loan_of = Case(None, [(JournalTxn.reverses.is_null(False), Original.memo)], JournalTxn.memo)
     rows = (JournalLine.select(loan_of, fn.SUM(JournalLine.amount))
             .join(JournalTxn).join(Original, on=(JournalTxn.reverses == Original.id),
@@ -218,16 +219,18 @@ def portfolios(groups: list[Group], period: Period, detail: bool = False
     for (_first, last), ids in by_bounds(groups, period).items():
         owed = _owed_at(ids, last)
         interest_after = _interest_after(ids, last)
-        owing = _running(ids, last) & Loan.id.in_([i for i, left in owed.items() if left > 0])
         if detail:
             query = (Loan.select(*_FIELDS, Member.member_no, Member.name).join(Member)
-                     .where(owing).order_by(Member.member_no, Loan.disbursed_on, Loan.id))
+                     .where(_running(ids, last))
+                     .order_by(Member.member_no, Loan.disbursed_on, Loan.id))
         else:  # a network's sums: no names, in no order
             query = Loan.select(*_FIELDS, Value(None).alias("member_no"),
-                                Value("").alias("name")).where(owing)
+                                Value("").alias("name")).where(_running(ids, last))
         rows: dict[str, list[PortfolioRow]] = defaultdict(list)
         for loan in query.namedtuples():
-            left = owed[loan.id]
+            left = owed.get(loan.id, 0)
+            if left <= 0:
+                continue
             rows[loan.group].append(PortfolioRow(
                 loan.id, loan.member, loan.member_no, loan.name, loan.disbursed_on,
                 loan.principal, left, _days_late(loan, left, interest_after.get(loan.id, 0),
