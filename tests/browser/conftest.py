@@ -125,3 +125,13 @@ def eventually(page, expression: str, timeout: float = 15.0):
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         page.wait_for_timeout(100)
+
+
+def wait_for_control(page, timeout: float = 15.0) -> None:
+    """Until the service worker controls the page. A page whose navigation began while the
+    worker was still installing stays uncontrolled even after clients.claim() (the claim can
+    come before the new document exists): as a person would, open it again."""
+    eventually(page, "navigator.serviceWorker.ready.then(() => true)", timeout)
+    if not page.evaluate(CONTROLLED):
+        page.reload()
+        eventually(page, CONTROLLED, timeout)

@@ -16,7 +16,7 @@ from core import books
 from core.store import ledger, users
 from core.store.ledger import audit
 from core.store.models import SyncOp
-from tests.browser.conftest import CONTROLLED, eventually
+from tests.browser.conftest import eventually, wait_for_control
 from tests.conftest import World, today_iso
 
 pytestmark = pytest.mark.browser
@@ -77,7 +77,7 @@ def offline_meeting(page, context, world, members: int):
     path = open_meeting(world, members)
     sign_in(page, path)
     expect(page.locator("li.mrow")).to_have_count(members)
-    eventually(page, CONTROLLED)
+    wait_for_control(page)
     page.reload()  # through the worker, which stores the page
     eventually(page, "caches.open('sajja-pages').then(c => c.match(location.href)).then(Boolean)")
     context.set_offline(True)
@@ -299,7 +299,7 @@ def test_g_an_entry_form_offline_parses_the_amount_as_the_server_does(page, cont
     path = f"/groups/{world.group.id}/entries/new?type=savings.deposit&member={world.member_id}"
     sign_in(page, path.replace("&", "%26"))
     expect(page.locator("form[data-outbox='entry']")).to_be_visible()
-    eventually(page, CONTROLLED)
+    wait_for_control(page)
     page.reload()
     context.set_offline(True)
     assert page.reload().from_service_worker
@@ -413,7 +413,7 @@ def test_k_installed_every_tap_goes_through_the_outbox(page, context, console, w
     context.add_init_script(INSTALLED)  # as if opened from the home screen
     path = open_meeting(world, 2)
     sign_in(page, path)
-    eventually(page, CONTROLLED)
+    wait_for_control(page)
     posts = []
     context.on("request", lambda request: posts.append(request.url)
                if request.method == "POST" and "/meetings/" in request.url else None)
@@ -437,7 +437,7 @@ def test_l_sync_now_stores_the_pages_for_the_next_meeting(page, context, console
     path = open_meeting(world, 1)
     sign_in(page)  # lands on the group's summary
     expect(page.locator(".group-name")).to_be_visible()
-    eventually(page, CONTROLLED)
+    wait_for_control(page)
     page.reload()  # the summary stored: this phone works in this group
     page.locator(".sync-now").click()  # sync: the member list, each member, the forms
     base = f"/groups/{world.group.id}"

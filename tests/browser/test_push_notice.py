@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from bench.pushservice import PushService
 from core.store import notices
 from core.store.models import PushSubscription
-from tests.browser.conftest import CONTROLLED, PHONE, eventually
+from tests.browser.conftest import PHONE, wait_for_control
 from tests.conftest import World
 from tests.notices.conftest import subscribe
 
@@ -33,7 +33,7 @@ def sign_in_member(page, next_path: str) -> None:
 
 
 def controlled(page) -> None:
-    eventually(page, CONTROLLED)
+    wait_for_control(page)
 
 
 def registration_id(context, page, live_server) -> tuple:
