@@ -44,6 +44,13 @@ class Table:
     def section(self, title: str) -> None:
         self.rows.append(Row((title,) + (None,) * (len(self.columns) - 1), "section"))
 
+    def block(self, title: str, lines, lang: str, total_title: str, total: int) -> None:
+        """A section of named amounts and its total: income, expenses, assets..."""
+        self.section(title)
+        for line in lines:
+            self.add(line.name(lang), line.amount)
+        self.add(total_title, total, style="total")
+
 
 def _item_amount(title: str) -> Table:
     return Table(title, (Column(_("Item")), Column(_("Amount (baht)"), BAHT)))
@@ -54,28 +61,18 @@ def _item_amount(title: str) -> Table:
 
 def income_statement(statement: IncomeStatement, lang: str) -> list[Table]:
     table = _item_amount(_("Income statement"))
-    table.section(_("Income"))
-    for line in statement.income:
-        table.add(line.name(lang), line.amount)
-    table.add(_("Total income"), statement.total_income, style="total")
-    table.section(_("Expenses"))
-    for line in statement.expenses:
-        table.add(line.name(lang), line.amount)
-    table.add(_("Total expenses"), statement.total_expenses, style="total")
+    table.block(_("Income"), statement.income, lang, _("Total income"), statement.total_income)
+    table.block(_("Expenses"), statement.expenses, lang, _("Total expenses"),
+                statement.total_expenses)
     table.add(_("Net profit (loss)"), statement.net_profit, style="total")
     return [table]
 
 
 def balance_sheet(sheet: BalanceSheet, lang: str) -> list[Table]:
     table = _item_amount(_("Balance sheet"))
-    table.section(_("Assets"))
-    for line in sheet.assets:
-        table.add(line.name(lang), line.amount)
-    table.add(_("Total assets"), sheet.total_assets, style="total")
-    table.section(_("Liabilities"))
-    for line in sheet.liabilities:
-        table.add(line.name(lang), line.amount)
-    table.add(_("Total liabilities"), sheet.total_liabilities, style="total")
+    table.block(_("Assets"), sheet.assets, lang, _("Total assets"), sheet.total_assets)
+    table.block(_("Liabilities"), sheet.liabilities, lang, _("Total liabilities"),
+                sheet.total_liabilities)
     table.section(_("Equity"))
     for line in sheet.equity:
         table.add(line.name(lang), line.amount)

@@ -63,22 +63,23 @@ def _context(period: Period, fiscal_start: int, today, error: str | None) -> dic
 # ------------------------------------------------------------------------------ a group
 
 
+# A group's report by name: what builds its figures, and what lays them out as tables.
+GROUP_REPORTS = {
+    "income-statement": (reports.income_statement, tables.income_statement),
+    "balance-sheet": (reports.balance_sheet, tables.balance_sheet),
+    "trial-balance": (reports.trial_balance, tables.trial_balance),
+    "cash-book": (reports.cash_book, tables.cash_book),
+    "members": (reports.member_register, tables.member_register),
+    "loans": (reports.portfolio, tables.loan_portfolio),
+    "welfare": (reports.welfare_summary, tables.welfare_summary),
+}
+
+
 def _group_tables(group: Group, name: str, period: Period) -> list[tables.Table]:
     lang = current_language()
-    if name == "income-statement":
-        return tables.income_statement(reports.income_statement(group, period), lang)
-    if name == "balance-sheet":
-        return tables.balance_sheet(reports.balance_sheet(group, period), lang)
-    if name == "trial-balance":
-        return tables.trial_balance(reports.trial_balance(group, period), lang)
-    if name == "cash-book":
-        return tables.cash_book(reports.cash_book(group, period), lang)
-    if name == "members":
-        return tables.member_register(reports.member_register(group, period), lang)
-    if name == "loans":
-        return tables.loan_portfolio(reports.portfolio(group, period), lang)
-    if name == "welfare":
-        return tables.welfare_summary(reports.welfare_summary(group, period), lang)
+    if name in GROUP_REPORTS:
+        build, lay_out = GROUP_REPORTS[name]
+        return lay_out(build(group, period), lang)
     return tables.ratios(reports.figures([group], period)[group.id], lang)
 
 
