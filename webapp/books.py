@@ -21,7 +21,7 @@ from core.thaidate import (
     parse_date,
     today_in,
 )
-from webapp.groups import BOOKKEEPERS, group_in_scope
+from webapp.groups import BOOKKEEPERS, group_in_scope, passbook_since
 from webapp.i18n import current_language, pick
 from webapp.render import page
 from webapp.security import roles
@@ -130,8 +130,8 @@ def receipt(group_id, receipt_no):
 @roles(*BOOKKEEPERS)
 def passbook(group_id, member_id):
     group = group_in_scope(group_id)
-    book = statements.passbook(member_id)
+    today = today_in(group.timezone)
+    book = statements.passbook(member_id, since=passbook_since(today))
     if book is None or book.member.group_id != group.id:
         abort(404)
-    return page("books/passbook.html", group=group, book=book,
-                today=today_in(group.timezone))
+    return page("books/passbook.html", group=group, book=book, today=today)

@@ -1,6 +1,8 @@
 """A group's home page and the member's own passbook view."""
 
-from flask import Blueprint, abort
+from datetime import date
+
+from flask import Blueprint, abort, request
 from flask_login import current_user
 
 from core import access, books
@@ -9,7 +11,7 @@ from core.store.access import group_ids_of, in_group
 from core.store.meetings import open_meeting_of
 from core.store.models import Group, Member
 from core.store.summaries import group_totals, groups_overview, member_figures
-from core.thaidate import today_in
+from core.thaidate import add_months, today_in
 from webapp.render import page
 from webapp.security import roles
 from webapp.staff import month_end_charts
@@ -17,6 +19,19 @@ from webapp.staff import month_end_charts
 bp = Blueprint("groups", __name__)
 
 BOOKKEEPERS = (access.STAFF, access.COMMITTEE, access.TREASURER)
+PASSBOOK_MONTHS = 12  # a passbook opens on the last year; earlier entries a tap away
+
+
+def passbook_since(today: date) -> date | None:
+    """The first day a passbook shows: `?since=` (a date, or `all` for the whole history), by
+    default the first of the month a year back; a date that does not parse is the default."""
+    asked = request.args.get("since", "")
+    if asked == "all":
+        return None
+    try:
+        return date.fromisoformat(asked).replace(day=1)
+    except ValueError:
+        return add_months(today.replace(day=1), 1 - PASSBOOK_MONTHS)
 
 
 def group_in_scope(group_id: str) -> Group:
@@ -47,8 +62,10 @@ def show(group_id):
 @bp.route("/me")
 @roles(access.MEMBER)
 def my_passbook():
-    member_id = current_user.model.member_id
-    book = statements.passbook(member_id) if member_id else None
-    if book is None:
+    member = Member.select(Member, Group).join(Group).where(
+        Member.id == current_user.model.member_id).first()
+    if member is None:
         abort(404)
-    return page("groups/passbook.html", book=book, today=today_in(book.member.group.timezone))
+    today = today_in(member.group.timezone)
+    book = statements.passbook(member.id, since=passbook_since(today))
+    return page("groups/passbook.html", book=book, today=today)

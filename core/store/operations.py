@@ -118,17 +118,15 @@ class Context:
     @property
     def meeting_id(self) -> str | None:
         """The meeting an entry belongs to, once it is known to be this group's."""
-        from core.store.models import Meeting
-
         meeting_id = self.op.meeting_id
         if meeting_id is None:
             return None
-        if not Meeting.select().where((Meeting.id == meeting_id)
-                                      & (Meeting.group == self.group.id)).exists():
+        if run_sql(_MEETING_OF_GROUP_SQL, (meeting_id, self.group.id)).fetchone() is None:
             raise OpRefused(invalid("ไม่พบการประชุมนี้", "Unknown meeting", "meeting_id"))
         return meeting_id
 
 
+_MEETING_OF_GROUP_SQL = 'SELECT 1 FROM "meeting" WHERE "id" = ? AND "group_id" = ?'
 _EXISTING_SQL = ('SELECT "op_id", "payload_hash", "status", "reason", "message_th", '
                  '"message_en", "server_seq" FROM "sync_op" WHERE "op_id" = ?')
 

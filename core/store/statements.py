@@ -13,7 +13,8 @@ from peewee import JOIN, fn
 
 from core import books
 from core.money import baht_words, baht_words_en
-from core.store.models import Account, Group, JournalLine, JournalTxn, Member, User
+from core.thaidate import add_months
+from core.store.models import Account, Group, JournalLine, JournalTxn, Loan, Member, User
 
 # The member's accounts a passbook shows, in the order it shows them.
 PASSBOOK_CODES = (books.SAVINGS, books.SHARES, books.WELFARE_FUND, books.FINES_DUE, books.LOANS)
@@ -101,17 +102,24 @@ class PassbookSection:
     kind: str  # the chart kind: asset for what the member owes, liability/equity for what they hold
     rows: tuple[PassbookRow, ...]
     balance: int  # natural sign, from the cached balances
+    brought_forward: int = 0  # natural sign: the balance before the first row shown
 
     @property
     def owed(self) -> bool:
         """Loans and fines: the member owes the group; the others the group holds for them."""
         return self.kind == books.ASSET
 
+    @property
+    def shown(self) -> bool:
+        return bool(self.rows or self.brought_forward)
+
 
 @dataclass(frozen=True)
 class Passbook:
     member: Member
     sections: tuple[PassbookSection, ...]  # in PASSBOOK_CODES order, every code
+    since: date | None = None  # entries from this business date on; None: the whole history
+    earlier: bool = False  # entries before `since` exist
 
     @property
     def balances(self) -> dict[str, int]:
@@ -120,41 +128,56 @@ class Passbook:
     def section(self, code: str) -> PassbookSection:
         return next(section for section in self.sections if section.code == code)
 
+    @property
+    def year_before(self) -> date | None:
+        return add_months(self.since, -12) if self.since else None
+
 
 def _voided_ids(where) -> set[int]:
     return {txn_id for (txn_id,) in JournalTxn.select(JournalTxn.reverses)
             .where(where & JournalTxn.reverses.is_null(False)).tuples()}
 
 
-def passbook(member_id: str) -> Passbook | None:
-    """Every entry on the member's savings, shares, welfare, fines and loan accounts."""
+def passbook(member_id: str, since: date | None = None) -> Passbook | None:
+    """The member's savings, shares, welfare, fines and loan accounts: every entry dated from
+    `since` on (all of them when None), each section opening with the balance brought forward.
+
+    The brought-forward balance is the cached balance less the entries shown, so a long
+    history costs nothing: only the entries shown are read."""
     member = (Member.select(Member, Group).join(Group)
               .where(Member.id == member_id).first())
     if member is None:
         return None
-    # Loan accounts are kept per loan, not per member: find them through the member's entries.
-    loan_accounts = (JournalLine.select(JournalLine.account).join(JournalTxn)
-                     .switch(JournalLine).join(Account)
-                     .where((JournalTxn.member == member.id) & (Account.code == books.LOANS)))
+    # A loan's account is its borrower's; its key names the loan, for accounts made before that
+    loan_keys = [books.account_key(books.LOANS, loan_id) for (loan_id,) in
+                 Loan.select(Loan.id).where(Loan.member == member.id).tuples()]
     accounts = list(Account.select().where(
         (Account.group == member.group_id) & Account.code.in_(PASSBOOK_CODES)
-        & ((Account.member == member.id) | Account.id.in_(loan_accounts))))
-    rows = (JournalLine.select(JournalLine.amount, Account.code, JournalTxn.id.alias("txn_id"),
-                               JournalTxn.business_date, JournalTxn.kind, JournalTxn.receipt_no,
-                               JournalTxn.memo, Original.receipt_no.alias("reversal_of"))
-            .join(JournalTxn).join(Original, JOIN.LEFT_OUTER,
-                                   on=(JournalTxn.reverses == Original.id))
-            .switch(JournalLine).join(Account)
-            .where(JournalLine.account.in_([a.id for a in accounts] or [0]))
-            .order_by(JournalTxn.business_date, JournalTxn.id, JournalLine.id).dicts())
-    voided = _voided_ids((JournalTxn.group == member.group_id) & (JournalTxn.member == member.id))
+        & ((Account.member == member.id) | Account.key.in_(loan_keys or [""]))))
+    account_ids = [a.id for a in accounts] or [0]
+    shown = JournalLine.account.in_(account_ids)
+    if since is not None:
+        shown &= JournalTxn.business_date >= since
+    rows = list(JournalLine.select(JournalLine.amount, Account.code,
+                                   JournalTxn.id.alias("txn_id"), JournalTxn.business_date,
+                                   JournalTxn.kind, JournalTxn.receipt_no, JournalTxn.memo,
+                                   Original.receipt_no.alias("reversal_of"))
+                .join(JournalTxn).join(Original, JOIN.LEFT_OUTER,
+                                       on=(JournalTxn.reverses == Original.id))
+                .switch(JournalLine).join(Account)
+                .where(shown)
+                .order_by(JournalTxn.business_date, JournalTxn.id, JournalLine.id).dicts())
+    voided = {txn_id for (txn_id,) in JournalTxn.select(JournalTxn.reverses).where(
+        JournalTxn.reverses.in_({row["txn_id"] for row in rows} or {0})).tuples()}
     by_code: dict[str, list[dict]] = {code: [] for code in PASSBOOK_CODES}
     for row in rows:
         by_code[row["code"]].append(row)
     sections = []
     for code in PASSBOOK_CODES:
         kind = books.CHART[code].kind
-        running, out = 0, []
+        cached = sum(a.balance for a in accounts if a.code == code)
+        running = cached - sum(int(row["amount"]) for row in by_code[code])
+        opening, out = running, []
         for row in by_code[code]:
             amount = int(row["amount"])
             running += amount
@@ -164,10 +187,14 @@ def passbook(member_id: str) -> Passbook | None:
                 amount_in=-amount if amount < 0 else 0, amount_out=amount if amount > 0 else 0,
                 balance=books.natural_balance(kind, running), voided=row["txn_id"] in voided,
                 reversal_of=row["reversal_of"]))
-        cached = sum(a.balance for a in accounts if a.code == code)
         sections.append(PassbookSection(code, kind, tuple(out),
-                                        books.natural_balance(kind, cached)))
-    return Passbook(member=member, sections=tuple(sections))
+                                        books.natural_balance(kind, cached),
+                                        books.natural_balance(kind, opening)))
+    earlier = since is not None and (
+        JournalLine.select().join(JournalTxn)
+        .where(JournalLine.account.in_(account_ids) & (JournalTxn.business_date < since))
+        .exists())
+    return Passbook(member=member, sections=tuple(sections), since=since, earlier=earlier)
 
 
 # -------------------------------------------------------------------------------- cash book

@@ -138,6 +138,33 @@ def test_passbook_running_balances(world, ledger):
     assert statements.passbook("no-such-member") is None
 
 
+def test_a_passbook_from_a_day_brings_the_balance_forward(world, ledger):
+    """From 5 November: the deposits of the 1st (100.00) and the 3rd (40.00, voided and
+    reversed the same day) come forward as 100.00; the rows shown run on from there."""
+    a, _ = ledger
+    book = statements.passbook(a, since=date(2025, 11, 5))
+    savings = book.section(books.SAVINGS)
+    assert savings.brought_forward == 10000 and book.earlier
+    assert [(r.business_date.day, r.amount_in, r.amount_out, r.balance)
+            for r in savings.rows] == [(5, 25050, 0, 35050), (10, 0, 5000, 30050)]
+    assert savings.balance == 30050
+    assert book.year_before == date(2024, 11, 5)
+    # From the 3rd, the voided deposit is shown with its mark and its reversal
+    third = statements.passbook(a, since=date(2025, 11, 3)).section(books.SAVINGS)
+    assert third.brought_forward == 10000
+    assert [(r.receipt_no, r.voided, r.reversal_of) for r in third.rows[:2]] == [
+        (3, True, None), (None, False, 3)]
+    # Nothing before the 1st: no balance to bring forward, no earlier entries
+    whole = statements.passbook(a, since=date(2025, 11, 1))
+    assert not whole.earlier and whole.section(books.SAVINGS).brought_forward == 0
+    assert whole.sections == statements.passbook(a).sections
+    # After the last entry: only the balances, each section's brought forward
+    later = statements.passbook(a, since=date(2026, 1, 1))
+    assert later.earlier and later.section(books.SAVINGS).rows == ()
+    assert later.section(books.SAVINGS).brought_forward == 30050
+    assert later.section(books.SAVINGS).shown and not later.section(books.LOANS).shown
+
+
 def test_cash_book_for_november(world, ledger):
     book = statements.cash_book(world.group.id, date(2025, 11, 1), date(2025, 11, 30))
     assert book.opening == 50000

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from core.thaidate import add_months, format_date, today_in
 from tests.conftest import World, csrf_token, sign_in
 from tests.store.test_statements import build_ledger
 
@@ -116,9 +117,19 @@ def test_member_sees_their_own_receipts_and_passbook_only(app, world, ledger):
     assert client.get(f"/groups/{world.group.id}/members/{world.member_id}/passbook"
                       ).status_code == 403
 
-    response = client.get("/me")
+    # The passbook opens on the last twelve months: from the first of the month 11 back
+    opens = add_months(today_in(world.group.timezone).replace(day=1), -11)
+    assert f"รายการตั้งแต่ {format_date(opens)}" in _text(client.get("/me"))
+    # The entries are of November 2568: from December on, the savings come forward as one
+    # line, 350.50 - 50.00, and the entries before are a tap away
+    later = _text(client.get("/me?since=2025-12-01"))
+    assert "รายการตั้งแต่ 1 ธ.ค. 2568" in later and "1 พ.ย. 2568" not in later
+    assert "ยอดยกมา ฿300.50" in later and "ดูทุกรายการ" in later
+
+    response = client.get("/me?since=all")
     text = _text(response)
     assert "สมุดบัญชีสมาชิก" in text and "สมศรี ใจดี" in text
+    assert "ยอดยกมา" not in text and "ดูทุกรายการ" not in text
     assert "1 พ.ย. 2568" in text and "5 พ.ย. 2568" in text and "10 พ.ย. 2568" in text
     assert "฿350.50" in text and "฿300.50" in text and "฿140.00" in text
     assert "ยกเลิกแล้ว" in text
@@ -130,10 +141,11 @@ def test_member_sees_their_own_receipts_and_passbook_only(app, world, ledger):
 def test_treasurer_sees_a_members_passbook(app, world, ledger):
     _, b = ledger
     client = _signed_in(app, "treasurer")
-    text = _text(client.get(f"/groups/{world.group.id}/members/{b}/passbook"))
+    text = _text(client.get(f"/groups/{world.group.id}/members/{b}/passbook?since=all"))
     assert "สมชาย มั่นคง" in text and "฿500.00" in text and "฿150.00" in text
     assert "7 พ.ย. 2568" in text and "ซื้อหุ้น" in text
-    mine = _text(client.get(f"/groups/{world.group.id}/members/{world.member_id}/passbook"))
+    mine = _text(client.get(f"/groups/{world.group.id}/members/{world.member_id}/passbook"
+                            "?since=2025-11-01"))
     assert "฿350.50" in mine and "฿300.50" in mine
     assert client.get(f"/groups/{world.group.id}/members/nobody/passbook").status_code == 404
     outsider = world.add_member("คนนอก", group=world.other, by="other-treasurer")
