@@ -76,13 +76,33 @@ def _growth(size: str, database: str, compare: str | None, here: dict, notes: li
     return (max(ratios.values()) if ratios else None), ratios
 
 
+def network_of(url: str, size: str) -> dict:
+    """How much the database holds: the figures are only as large as the network under them."""
+    from core.store.db import database, open_database
+
+    open_database(url)
+    with database.connection_context():
+        def count(table: str) -> int:
+            return database.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+
+        groups_done = database.execute_sql(
+            "SELECT COUNT(*) FROM bench_progress WHERE key LIKE 'group:%'").fetchone()[0]
+        return {"groups": f"{groups_done} of {SIZES[size].groups}",
+                "months": SIZES[size].months, "members": count("member"),
+                "sync_ops": count("sync_op"), "journal_lines": count("journal_line")}
+
+
 def run(size: str, database: str, repeat: int = pages.REPEAT, skip: set[str] = frozenset(),
-        compare: str | None = None):
+        compare: str | None = None, as_is: bool = False):
+    """`as_is`: measure the network as far as it was generated, without writing more (a large
+    size stopped part way: the figures say how many groups it holds)."""
     notes: list[str] = []
     url = database_url_for(database, size)
     start = time.perf_counter()
-    generate(size, url, progress=True)
+    if not as_is:
+        generate(size, url, progress=True)
     generate_s = time.perf_counter() - start
+    network = network_of(url, size)
     print("measuring pages …", file=sys.stderr, flush=True)
     measured = pages.run(url, repeat, notes)
     growth, growth_pages = _growth(size, database, compare, measured["pages"], notes, repeat)
@@ -93,6 +113,7 @@ def run(size: str, database: str, repeat: int = pages.REPEAT, skip: set[str] = f
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
                    f"{platform.python_version()}",
         "generate_s": round(generate_s, 1),
+        "network": network,
         "page_p95_ms": {name: measured["pages"][name]["p95_ms"] for name in PAGES},
         "page_p50_ms": {name: measured["pages"][name]["p50_ms"] for name in PAGES},
         "growth_ratio": growth,
@@ -135,8 +156,11 @@ def main(argv=None) -> None:
     parser.add_argument("--compare", default=None,
                         help="the S database to measure growth against (default: the S "
                              "database of the same kind)")
+    parser.add_argument("--as-is", action="store_true",
+                        help="measure the network as far as it was generated, writing nothing")
     args = parser.parse_args(argv)
-    figures, parts = run(args.size, args.database, args.repeat, set(args.skip), args.compare)
+    figures, parts = run(args.size, args.database, args.repeat, set(args.skip), args.compare,
+                         args.as_is)
     print_table(figures, parts)
     print(json.dumps(figures, ensure_ascii=False))
 

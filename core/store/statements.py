@@ -13,8 +13,8 @@ from peewee import JOIN, fn
 
 from core import books
 from core.money import baht_words, baht_words_en
-from core.thaidate import add_months
 from core.store.models import Account, Group, JournalLine, JournalTxn, Loan, Member, User
+from core.thaidate import add_months
 
 # The member's accounts a passbook shows, in the order it shows them.
 PASSBOOK_CODES = (books.SAVINGS, books.SHARES, books.WELFARE_FUND, books.FINES_DUE, books.LOANS)

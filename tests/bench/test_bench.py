@@ -13,7 +13,7 @@ import pytest
 from bench import __main__ as bench_main
 from bench.generate import SIZES, generate, group_id_of
 from core.store.db import database, open_database
-from core.store.models import Group, Meeting, Member, SyncOp, User
+from core.store.models import Group, JournalLine, Meeting, Member, SyncOp, User
 
 TODAY = date(2026, 11, 26)
 KEYS = ("sync_ops_per_s", "sync_ratio_vs_raw", "page_p95_ms", "growth_ratio", "first_visit_kb",
@@ -105,3 +105,22 @@ def test_python_m_bench_prints_a_table_and_one_json_line(tiny, monkeypatch):
     assert figures["sync_ops_per_s"] is None and "sync_push: skipped (--skip)" in figures["notes"]
     open_database(url)
     database.connect(reuse_if_open=True)
+    assert figures["network"] == {
+        "groups": "2 of 2", "months": 3, "members": Member.select().count(),
+        "sync_ops": SyncOp.select().count(), "journal_lines": JournalLine.select().count()}
+
+
+def test_as_is_measures_a_network_cut_short_without_writing_to_it(tiny):
+    url, _reference = tiny
+    database.execute_sql("DELETE FROM bench_progress WHERE key = 'group:1'")
+    ops = SyncOp.select().count()
+    database.close()
+    out = io.StringIO()
+    with redirect_stdout(out):
+        bench_main.main(["--size", "XS", "--database", url, "--repeat", "2", "--as-is",
+                         "--skip", "sync_push", "--skip", "push_send"])
+    figures = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert figures["network"]["groups"] == "1 of 2" and figures["generate_s"] < 1
+    open_database(url)
+    database.connect(reuse_if_open=True)
+    assert SyncOp.select().count() == ops
