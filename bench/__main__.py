@@ -57,6 +57,23 @@ def _optional(notes: list[str], skip: set[str]) -> dict:
     return figures
 
 
+def _sync_into_network(url: str, notes: list[str], skip: set[str]) -> dict | None:
+    """The same 500-op push, into a new group of a copy of this size's network: whether the
+    push slows as the journal it joins grows."""
+    if "sync_into_network" in skip:
+        notes.append("sync_into_network: skipped (--skip)")
+        return None
+    from bench import sync_push
+
+    print("copying the network and pushing into it …", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    result = sync_push.run(copy_of=url)
+    return {"sync_ops_per_s": result["sync_ops_per_s"],
+            "sync_ratio_vs_raw": result["sync_ratio_vs_raw"],
+            "peak_rss_mb": result["peak_rss_mb"],
+            "seconds_with_copy": round(time.perf_counter() - start, 1)}
+
+
 def _growth(size: str, database: str, compare: str | None, here: dict, notes: list[str],
             repeat: int) -> tuple:
     """The same pages on the S network, measured now, against this size's."""
@@ -86,7 +103,7 @@ def network_of(url: str, size: str) -> dict:
             return database.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
 
         groups_done = database.execute_sql(
-            "SELECT COUNT(*) FROM bench_progress WHERE key LIKE 'group:%'").fetchone()[0]
+            "SELECT COUNT(*) FROM bench_progress WHERE substr(key, 1, 6) = 'group:'").fetchone()[0]
         return {"groups": f"{groups_done} of {SIZES[size].groups}",
                 "months": SIZES[size].months, "members": count("member"),
                 "sync_ops": count("sync_op"), "journal_lines": count("journal_line")}
@@ -123,6 +140,7 @@ def run(size: str, database: str, repeat: int = pages.REPEAT, skip: set[str] = f
         "next_page": measured["next_page"],
     }
     figures |= _optional(notes, skip)
+    figures["sync_into_network"] = _sync_into_network(url, notes, skip)
     figures["notes"] = notes
     return figures, measured["first_visit_parts"]
 
@@ -151,7 +169,8 @@ def main(argv=None) -> None:
     parser.add_argument("--repeat", type=int, default=pages.REPEAT,
                         help="requests per page (default %(default)s)")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=[name.split(".")[1] for name in OPTIONAL],
+                        choices=[name.split(".")[1] for name in OPTIONAL]
+                        + ["sync_into_network"],
                         help="leave out one of the other benchmarks")
     parser.add_argument("--compare", default=None,
                         help="the S database to measure growth against (default: the S "

@@ -15,15 +15,15 @@ REPEAT = 30
 BORROWERS_EVERY = 3  # every third member has a loan running, paid out some months ago
 
 
-def build_group(size: int):
+def build_group(size: int, prefix: str = "bench"):
     from core.store import groups, users
     from core.store.operations import Actor, apply_operation
     from core.thaidate import today_in
 
     group = groups.create_group("กลุ่มทดสอบความเร็ว")
-    treasurer = users.create_user("bench-treasurer", "bench password 1", "treasurer",
+    treasurer = users.create_user(f"{prefix}-treasurer", "bench password 1", "treasurer",
                                   group_ids=[group.id])
-    committee = users.create_user("bench-committee", "bench password 1", "committee",
+    committee = users.create_user(f"{prefix}-committee", "bench password 1", "committee",
                                   group_ids=[group.id])
     actor = Actor(treasurer, "bench")
     today = today_in(group.timezone).isoformat()

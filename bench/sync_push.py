@@ -113,6 +113,47 @@ def _peak_rss_mb() -> float:
 
 
 @contextmanager
+def _copied_database(url: str):
+    """A copy of the database at `url`, beside it, removed afterwards: SQLite's online backup
+    into a new file, or a PostgreSQL database made from it as a template."""
+    if url.startswith("sqlite:"):
+        import sqlite3
+
+        source_path = url.split(":///", 1)[1]
+        path = f"{source_path}.sync-{uuid.uuid4().hex[:8]}"
+        source, copy = sqlite3.connect(source_path), sqlite3.connect(path)
+        try:
+            source.backup(copy)
+        finally:
+            source.close()
+            copy.close()
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for leftover in (path, f"{path}-wal", f"{path}-shm"):
+                if os.path.exists(leftover):
+                    os.remove(leftover)
+        return
+    import psycopg2
+    from psycopg2 import sql
+
+    server, source_name = url.rsplit("/", 1)
+    name = f"{source_name}_sync_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(f"{server}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(source_name)))
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+        admin.close()
+
+
+@contextmanager
 def _scratch_database(database: str | None):
     """A URL for an empty database: None for a SQLite file (scratch_app makes one), or a
     PostgreSQL database of its own on the server `database` names, dropped afterwards."""
@@ -142,21 +183,25 @@ def _scratch_database(database: str | None):
 
 
 def run(members: int = MEMBERS, ops: int = OPS, repeat: int = REPEAT,
-        database: str | None = None) -> dict:
+        database: str | None = None, copy_of: str | None = None) -> dict:
     """`database`: None or "sqlite" (a scratch file), "postgresql" (a scratch database on the
-    test server) or a PostgreSQL server URL to make the scratch database on."""
+    test server) or a PostgreSQL server URL to make the scratch database on. `copy_of`: the
+    URL of a generated network instead: the push goes into a new group of a copy of it, so
+    the journal it joins is that network's (the copy is removed afterwards)."""
     from core.store import ledger
     from core.store.models import Member
     from core.thaidate import today_in
 
-    with _scratch_database(database) as url, scratch_app(url) as app:
+    scratch = _copied_database(copy_of) if copy_of else _scratch_database(database)
+    with scratch as url, scratch_app(url) as app:
         with app.app_context():
-            group, _meeting = build_group(members)
+            group, _meeting = build_group(members, prefix="bench-sync" if copy_of else "bench")
             member_ids = [m.id for m in Member.select(Member.id).where(Member.group == group.id)
                           .order_by(Member.member_no)]
             today = today_in(group.timezone).isoformat()
         client = app.test_client()
-        client.post("/login", data={"username": "bench-treasurer",
+        client.post("/login", data={"username": ("bench-sync" if copy_of else "bench")
+                                    + "-treasurer",
                                     "password": "bench password 1"})
         client.post("/api/v1/sync/push", json={"device_id": "bench-phone", "ops": []})
         push_s, push_cpu_s, baseline_s, baseline_cpu_s, peaks = [], [], [], [], []

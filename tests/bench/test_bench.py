@@ -103,6 +103,9 @@ def test_python_m_bench_prints_a_table_and_one_json_line(tiny, monkeypatch):
     assert figures["page_p95_ms"]["member_page"] > 0
     assert figures["first_visit_kb"] > figures["next_page_kb"] > 0
     assert figures["sync_ops_per_s"] is None and "sync_push: skipped (--skip)" in figures["notes"]
+    # the push into a copy of the network: measured, and the network itself untouched
+    assert figures["sync_into_network"]["sync_ops_per_s"] > 0
+    assert figures["sync_into_network"]["sync_ratio_vs_raw"] > 0
     open_database(url)
     database.connect(reuse_if_open=True)
     assert figures["network"] == {
@@ -118,7 +121,8 @@ def test_as_is_measures_a_network_cut_short_without_writing_to_it(tiny):
     out = io.StringIO()
     with redirect_stdout(out):
         bench_main.main(["--size", "XS", "--database", url, "--repeat", "2", "--as-is",
-                         "--skip", "sync_push", "--skip", "push_send"])
+                         "--skip", "sync_push", "--skip", "push_send",
+                         "--skip", "sync_into_network"])
     figures = json.loads(out.getvalue().strip().splitlines()[-1])
     assert figures["network"]["groups"] == "1 of 2" and figures["generate_s"] < 1
     open_database(url)
