@@ -241,6 +241,24 @@ def test_disbursing_an_unapproved_loan_is_refused_and_writes_nothing(app, world)
     assert Loan.get_by_id(loan_id).status == "applied"
 
 
+def test_repaying_a_loan_not_paid_out_says_why_on_the_page(app, world):
+    """The repay form is gone from the page of a loan not paid out (a page opened before the
+    loan changed, or a second tab): the refusal has no field to sit beside, so it is shown at
+    the top, and nothing is written."""
+    guarantor = _savers(world)
+    product = _product(app, world)
+    treasurer = Desk(app, world, "treasurer")
+    loan_id, _, _ = _apply(treasurer, product, world.member_id, guarantor)
+    before = _written()
+    for amount in ("1030", "abc"):
+        response, html = treasurer.post(f"/{loan_id}/repay", {
+            "amount": amount, "business_date": "2026-08-20"}, page=f"/{loan_id}")
+        assert response.status_code == 400
+        alerts = re.findall(r'<p class="error" role="alert">([^<]+)</p>', html)
+        assert len(alerts) == 1 and alerts[0].strip(), html[:3000]
+    assert _written() == before and Loan.get_by_id(loan_id).status == "applied"
+
+
 def _running_loan(app, world, product=None):
     """สมศรี's 3,000.00 loan of the module docstring, paid out on 20 Aug 2026."""
     guarantor = _savers(world)

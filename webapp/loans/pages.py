@@ -152,13 +152,39 @@ def apply(group_id):
 # ---------------------------------------------------------------------------- the loan
 
 
+# The fields each action's form shows on the loan's page, and when the form is there
+FORM_FIELDS = {"approve": (), "disburse": ("business_date",),
+               "repay": ("amount", "business_date"),
+               "reschedule": ("months", "reason", "business_date"),
+               "write_off": ("reason", "business_date")}
+
+
+def _forms_on_display(loan, committee: bool) -> set[str]:
+    if loan.status == "applied":
+        return {"approve"}
+    if loan.status == "approved":
+        return {"disburse"}
+    if loan.status == "disbursed":
+        return {"repay", "reschedule", "write_off"} if committee else {"repay"}
+    return set()
+
+
+def _alerts(errors: dict, on_display: set[str]) -> list[str]:
+    """Messages with no field on the page to sit beside: a whole-form refusal, or one for a
+    form the loan no longer shows (repaying a loan written off since the page was opened)."""
+    return [text for form, by_field in errors.items() for name, text in by_field.items()
+            if form not in on_display or name not in FORM_FIELDS.get(form, ())]
+
+
 def render_loan(group, loan, *, errors: dict | None = None, status: int = 200):
     """The loan's page; ``errors`` by form ("repay", "approve", ...) then by field."""
     today = today_in(group.timezone)
     user = current_user.model
     committee = user.role == access.COMMITTEE
+    errors = errors or {}
     return page("loans/show.html", group=group, loan=loan, today=today,
-                detail=loan_views.detail(loan, today), errors=errors or {},
+                detail=loan_views.detail(loan, today), errors=errors,
+                alerts=_alerts(errors, _forms_on_display(loan, committee)),
                 committee=committee, own_application=loan.applied_by_id == user.id,
                 op_id=new_op_id()), status
 
