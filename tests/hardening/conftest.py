@@ -9,6 +9,7 @@ from core.store import users
 from core.store.db import database
 from core.store.models import ALL_MODELS, LoginAttempt, RateLimitHit
 from tests.conftest import BACKEND, World, csrf_token, scratch_postgres, sign_in
+from tests.hardening.office import Office
 
 # Fixed budgets and derandomized runs: every CI run tries the same cases, so a failure
 # reproduces. The budgets of the modules add up to 2,000 and more per run.
@@ -64,3 +65,13 @@ def office_db(tmp_path):
             yield url
     else:
         yield f"sqlite:///{tmp_path / 'office.db'}"
+
+
+@pytest.fixture
+def office(office_db, tmp_path):
+    """The demo office on that database, its server not started yet (see office.py)."""
+    opened = Office.open(office_db, tmp_path)
+    try:
+        yield opened
+    finally:
+        opened.close()

@@ -10,17 +10,9 @@ import threading
 
 import pytest
 
-from core.store.db import database
 from tests.conftest import BACKEND, scratch_postgres
-from tests.hardening.server import Device, Server, environment, flask, load_demo
-from tests.hardening.test_crash import (
-    Watcher,
-    deposits,
-    expected,
-    savings,
-    treasurer_and_members,
-    wait_for,
-)
+from tests.hardening.office import Watcher, expected, savings, wait_for
+from tests.hardening.server import Device, environment, flask
 
 
 @contextlib.contextmanager
@@ -76,46 +68,30 @@ def _pg_dump_matches_the_server(url: str) -> bool:
     return int(client.split()[-1].split(".")[0]) >= server_major
 
 
-def test_a_backup_taken_while_the_app_writes_restores_to_books_that_audit(office_db, tmp_path):
-    if BACKEND == "postgresql" and not _pg_dump_matches_the_server(office_db):
+def test_a_backup_taken_while_the_app_writes_restores_to_books_that_audit(office, tmp_path):
+    if BACKEND == "postgresql" and not _pg_dump_matches_the_server(office.url):
         pytest.skip("pg_dump older than the server (install postgresql-client of its version)")
-    env = environment(office_db)
-    made = load_demo(env)
-    watcher = Watcher(office_db)
-    server = Server(env, tmp_path)
+    ops = office.ops
     backup_path = tmp_path / ("sajja.dump" if BACKEND == "postgresql" else "backup.db")
-    try:
-        treasurer, members = treasurer_and_members(made, watcher)
-        before = savings(office_db, members)
-        ops = deposits(treasurer["group"], members)
-        base = watcher.scalar("SELECT count(*) FROM sync_op")
-        server.start()
-        device = Device(server, treasurer["username"], treasurer["password"], "backup-phone")
-        with pushing(device, ops) as sent:
-            # a few batches in: the backup meets a database being written
-            wait_for(lambda: watcher.scalar("SELECT count(*) FROM sync_op") >= base + 40,
-                     "the first batches")
-            result = flask(env, "backup", str(backup_path))
-            assert result.returncode == 0, result.stderr
-            sent_during_backup = len(sent)
-        assert len(sent) > sent_during_backup or len(sent) == len(ops)  # it kept on writing
-        server.stop()
-        with restored(backup_path, tmp_path) as copy:
-            audit = flask(environment(copy), "audit")
-            assert audit.returncode == 0, audit.stdout + audit.stderr
-            copy_watcher = Watcher(copy)
-            try:
-                in_copy = {row[0] for row in copy_watcher.rows(
-                    "SELECT op_id FROM sync_op WHERE device = 'backup-phone'")}
-            finally:
-                copy_watcher.close()
-            # a prefix of what the phone sent: the books of one committed moment
-            prefix = ops[:len(in_copy)]
-            assert {op["op_id"] for op in prefix} == in_copy
-            assert len(in_copy) >= 40
-            assert savings(copy, members) == expected(before, prefix)
-    finally:
-        server.stop()
-        watcher.close()
-        if not database.is_closed():
-            database.close()
+    office.server.start()
+    with pushing(office.phone("backup-phone"), ops) as sent:
+        # a few batches in: the backup meets a database being written
+        wait_for(lambda: office.sync_ops() >= 40, "the first batches")
+        result = flask(office.env, "backup", str(backup_path))
+        assert result.returncode == 0, result.stderr
+        sent_during_backup = len(sent)
+    assert len(sent) > sent_during_backup or len(sent) == len(ops)  # it kept on writing
+    office.server.stop()
+    with restored(backup_path, tmp_path) as copy:
+        office.audit(environment(copy))
+        copy_watcher = Watcher(copy)
+        try:
+            in_copy = {row[0] for row in copy_watcher.rows(
+                "SELECT op_id FROM sync_op WHERE device = 'backup-phone'")}
+        finally:
+            copy_watcher.close()
+        # a prefix of what the phone sent: the books of one committed moment
+        prefix = ops[:len(in_copy)]
+        assert {op["op_id"] for op in prefix} == in_copy
+        assert len(in_copy) >= 40
+        assert savings(copy, office.members) == expected(office.savings_before, prefix)
