@@ -1,4 +1,5 @@
-"""The `flask --app webapp` commands: init-db, demo, users create, audit, backup; notices."""
+"""The `flask --app webapp` commands: init-db, demo, users create, audit, backup; notices;
+copy-database."""
 
 import json
 import os
@@ -16,11 +17,13 @@ from core.store.db import database, is_postgres
 from core.store.demo import load_demo
 from core.store.ledger import audit
 from core.store.models import Group
+from webapp.copy_command import register_copy_command
 from webapp.notice_commands import register_notice_commands
 
 
 def register_commands(app: Flask) -> None:
     register_notice_commands(app)
+    register_copy_command(app)
 
     @app.cli.command("init-db")
     def init_db():

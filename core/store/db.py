@@ -32,6 +32,13 @@ SQLITE_PRAGMAS = {
 
 def open_database(url: str):
     """Bind the proxy to the database named by the URL and return it."""
+    db = connect_url(url)
+    database.initialize(db)
+    return db
+
+
+def connect_url(url: str):
+    """The database the URL names, not yet connected and not bound to the models' proxy."""
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if path not in ("", ":memory:"):
@@ -43,7 +50,6 @@ def open_database(url: str):
         db = PostgresqlDatabase(name, autorollback=False, **params)
     else:
         raise ValueError(f"unsupported DATABASE_URL: {url.split(':', 1)[0]}")
-    database.initialize(db)
     return db
 
 
