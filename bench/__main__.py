@@ -16,7 +16,8 @@ import time
 from datetime import UTC, datetime
 
 from bench import pages
-from bench.generate import SIZES, database_url_for, generate
+from bench.copy_network import generate_anywhere
+from bench.generate import SIZES, database_url_for
 
 PAGES = ("member_page", "meeting_screen", "passbook", "staff_home")
 # Benchmarks of this folder that other parts bring: module -> the keys taken from its run()
@@ -86,7 +87,7 @@ def _growth(size: str, database: str, compare: str | None, here: dict, notes: li
         return None, {}
     small_url = compare or database_url_for(database, "S")
     print("building or reusing the S network to compare …", file=sys.stderr, flush=True)
-    generate("S", small_url, progress=True)
+    generate_anywhere("S", small_url, progress=True)
     small = pages.measure_pages(small_url, repeat, notes)
     ratios = {name: round(here[name]["p95_ms"] / small[name]["p95_ms"], 2) for name in PAGES
               if here[name]["p95_ms"] and small[name]["p95_ms"]}
@@ -117,7 +118,7 @@ def run(size: str, database: str, repeat: int = pages.REPEAT, skip: set[str] = f
     url = database_url_for(database, size)
     start = time.perf_counter()
     if not as_is:
-        generate(size, url, progress=True)
+        generate_anywhere(size, url, progress=True)
     generate_s = time.perf_counter() - start
     network = network_of(url, size)
     print("measuring pages …", file=sys.stderr, flush=True)

@@ -12,7 +12,13 @@ import argparse
 import json
 import sys
 
-from bench.generate import SIZES, _progress_table, database_url_for, ensure_postgres_database
+from bench.generate import (
+    SIZES,
+    _progress_table,
+    database_url_for,
+    ensure_postgres_database,
+    generate,
+)
 
 
 def _shown(table: str, done: int, total: int) -> None:
@@ -43,6 +49,32 @@ def copy_network(size: str, source: str, target: str) -> dict:
                          f"{len(unbalanced)} transactions")
     return {"from": source_url, "to": target_url, "rows": sum(copied.rows.values()),
             "seconds": copied.seconds, "audit": "clean"}
+
+
+def _complete(url: str, size: str) -> bool | None:
+    """Whether the network of the size is all there: None when the database has no rows."""
+    from core.store.db import connect_url
+
+    db = connect_url(url)
+    with db.connection_context():
+        if "bench_progress" not in db.get_tables():
+            return None
+        done = db.execute_sql("SELECT COUNT(*) FROM bench_progress "
+                              "WHERE substr(key, 1, 6) = 'group:'").fetchone()[0]
+        return done == SIZES[size].groups if done else None
+
+
+def generate_anywhere(size: str, url: str, *, progress: bool = True) -> dict:
+    """The network of the size in the database at `url`, made if missing. On PostgreSQL it is
+    generated on the SQLite file of the size (made or finished first) and copied across."""
+    if url.startswith(("postgresql://", "postgres://")):
+        ensure_postgres_database(url)
+        if _complete(url, size) is None:  # empty: stage on SQLite, then copy
+            staging = database_url_for("sqlite", size)
+            generate(size, staging, progress=progress)
+            print(f"copying the {size} network to PostgreSQL …", file=sys.stderr, flush=True)
+            copy_network(size, staging, url)
+    return generate(size, url, progress=progress)
 
 
 def main(argv=None) -> None:

@@ -15,6 +15,9 @@ pages compare across sizes. Its treasurer is `bench-treasurer`; `bench-staff` lo
 first 10 groups, at every size for the same reason; every account's password is
 `bench password 1`.
 
+On PostgreSQL the network is generated on the SQLite file of the size and copied across (see
+bench/copy_network.py): one long transaction per group suits SQLite, not PostgreSQL.
+
 Deterministic (one seed) and resumable: each group is written in one transaction together with
 its mark in the `bench_progress` table of the same database, so a run cut short keeps whole
 groups only; a rerun skips the marked ones and carries on with the next. Progress (groups
@@ -348,7 +351,9 @@ def main(argv=None) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = parser.parse_args(argv)
     url = database_url_for(args.database, args.size)
-    reference = generate(args.size, url, progress=not args.quiet)
+    from bench.copy_network import generate_anywhere  # it builds on this module
+
+    reference = generate_anywhere(args.size, url, progress=not args.quiet)
     print(json.dumps({"database": url, "reference": reference}))
 
 

@@ -128,3 +128,30 @@ def test_as_is_measures_a_network_cut_short_without_writing_to_it(tiny):
     open_database(url)
     database.connect(reuse_if_open=True)
     assert SyncOp.select().count() == ops
+
+
+def test_on_postgresql_the_network_is_staged_on_sqlite_and_copied(tmp_path, monkeypatch):
+    from bench.copy_network import generate_anywhere
+    from core.store.ledger import audit
+    from tests.conftest import scratch_postgres
+
+    monkeypatch.setenv("SAJJA_BENCH_DIR", str(tmp_path))
+    with scratch_postgres("sajja_bench_staged") as url:
+        reference = generate_anywhere("XS", url, progress=False)
+        assert (tmp_path / "bench-XS.db").exists()  # the staging file, kept for next time
+        open_database(url)
+        with database.connection_context():
+            assert Group.select().count() == SIZES["XS"].groups
+            assert Meeting.get_by_id(reference["open_meeting_id"]).status == "open"
+            assert audit() == ([], [])
+        staged = SyncOp.select().count
+        open_database(f"sqlite:///{tmp_path / 'bench-XS.db'}")
+        with database.connection_context():
+            in_sqlite = staged()
+        open_database(url)
+        with database.connection_context():
+            assert staged() == in_sqlite > 0  # every op copied, none written twice
+        assert generate_anywhere("XS", url, progress=False) == reference  # nothing to do
+        open_database(url)
+        with database.connection_context():
+            assert staged() == in_sqlite
