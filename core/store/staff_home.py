@@ -1,7 +1,7 @@
 """The staff home: every figure of every group a person looks after, in a few aggregate queries.
 
 One query per kind of figure for all the groups at once (never one per group): balances by
-code from the cached balances, savings three months ago from the journal lines since then, the
+code from the cached balances, savings three months ago from the monthly totals since then, the
 running loans with their schedules worked out in memory, the latest op received, the open
 reviews, the meeting dates. The health mark comes from core.health's table.
 """
@@ -28,6 +28,7 @@ from core.store.models import (
     Loan,
     Meeting,
     Member,
+    MonthTotal,
     Network,
     ReviewItem,
     SyncOp,
@@ -124,30 +125,43 @@ FIGURE_CODES = {books.SAVINGS: "savings", books.SHARES: "shares",
 
 
 def _balances(rows):
-    """Figures from the cached balances; the books balance when every account sums to zero."""
-    totals = (Account.select(Account.group, fn.SUM(Account.balance))
-              .where(Account.group.in_(list(rows))).group_by(Account.group).tuples())
-    for gid, total in totals:
-        rows[gid].balanced = int(total or 0) == 0
+    """Figures from the cached balances, in one pass over the groups' accounts; the books
+    balance when every account sums to zero."""
+    totals = {gid: 0 for gid in rows}
     by_code = (Account.select(Account.group, Account.code, Account.kind, fn.SUM(Account.balance))
-               .where(Account.group.in_(list(rows)) & Account.code.in_(list(FIGURE_CODES)))
+               .where(Account.group.in_(list(rows)))
                .group_by(Account.group, Account.code, Account.kind).tuples())
     for gid, code, kind, total in by_code:
-        setattr(rows[gid], FIGURE_CODES[code], books.natural_balance(kind, int(total or 0)))
+        totals[gid] += int(total or 0)
+        if code in FIGURE_CODES:
+            setattr(rows[gid], FIGURE_CODES[code], books.natural_balance(kind, int(total or 0)))
+    for gid, total in totals.items():
+        rows[gid].balanced = total == 0
 
 
 def _savings_before(rows, cutoff: date):
-    """Savings at the end of ``cutoff``: today's balance less what was posted after it."""
-    query = (JournalLine.select(JournalLine.group, fn.SUM(JournalLine.amount))
-             .join(JournalTxn, on=(JournalLine.txn == JournalTxn.id))
-             .switch(JournalLine).join(Account, on=(JournalLine.account == Account.id))
-             .where(JournalTxn.group.in_(list(rows)) & (JournalTxn.business_date > cutoff)
-                    & (Account.code == books.SAVINGS))
-             .group_by(JournalLine.group).tuples())
-    after = {gid: int(total or 0) for gid, total in query}
+    """Savings at the end of ``cutoff``: today's balance less what was posted after it. The
+    whole months after it come from the monthly totals; only the rest of its own month is read
+    from the journal."""
+    month = cutoff.year * 100 + cutoff.month
+    after = {gid: 0 for gid in rows}
+    months = (MonthTotal.select(MonthTotal.group, fn.SUM(MonthTotal.debit - MonthTotal.credit))
+              .where(MonthTotal.group.in_(list(rows)) & (MonthTotal.month > month)
+                     & (MonthTotal.code == books.SAVINGS))
+              .group_by(MonthTotal.group).tuples())
+    rest_of_month = (JournalLine.select(JournalLine.group, fn.SUM(JournalLine.amount))
+                     .join(JournalTxn, on=(JournalLine.txn == JournalTxn.id))
+                     .switch(JournalLine).join(Account, on=(JournalLine.account == Account.id))
+                     .where(JournalTxn.group.in_(list(rows))
+                            & (JournalTxn.business_date > cutoff)
+                            & (JournalTxn.business_date < add_months(cutoff.replace(day=1), 1))
+                            & (Account.code == books.SAVINGS))
+                     .group_by(JournalLine.group).tuples())
+    for gid, total in (*months, *rest_of_month):
+        after[gid] += int(total or 0)
     for gid, row in rows.items():
         # Savings are a liability: a deposit is a credit (negative), so undoing it adds back.
-        row.savings_before = row.savings + after.get(gid, 0)
+        row.savings_before = row.savings + after[gid]
 
 
 @dataclass(frozen=True)

@@ -48,3 +48,20 @@ def test_sorting_puts_the_worst_first(world):
 
 def test_no_groups_no_queries(db):
     assert staff_home([], None) == []
+
+
+def test_savings_three_months_back_count_to_the_end_of_that_day(world):
+    """On 26 Nov 2026 the growth compares with the savings at the end of 26 Aug 2026. Deposits
+    of 10.00 on 26 Aug, 20.00 on 27 Aug (the rest of that month, read from the journal), 40.00
+    on 30 Sep and 80.00 on 20 Nov (whole months, from the monthly totals): 150.00 now, 10.00
+    then, growth (150 - 10) / 10 = 1,400 %."""
+    from datetime import date
+
+    for day, amount in (("2026-08-26", 1000), ("2026-08-27", 2000), ("2026-09-30", 4000),
+                        ("2026-11-20", 8000)):
+        assert world.apply("savings.deposit", {"member_id": world.member_id,
+                                               "amount_satang": amount},
+                           business_date=day).status == "accepted"
+    [row] = staff_home([world.group.id], date(2026, 11, 26))
+    assert (row.savings, row.savings_before, row.savings_growth) == (
+        15_000, 1_000, Decimal("1400.0"))
