@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from peewee import fn
 
@@ -42,8 +43,17 @@ def schedule_of(loan: Loan) -> list[loans.Instalment]:
     if start is None:
         return []
     principal = loan.principal if loan.schedule_principal is None else loan.schedule_principal
-    return loans.schedule(principal, loan.monthly_rate_bp, loan.schedule_months or loan.months,
-                          loan.method, start, loan.rounding)
+    return list(_schedule(principal, loan.monthly_rate_bp, loan.schedule_months or loan.months,
+                          loan.method, start, loan.rounding))
+
+
+@lru_cache(maxsize=20_000)
+def _schedule(principal, monthly_rate_bp, months, method, start, rounding) -> tuple:
+    """A schedule is a pure function of the loan's terms (its instalments are frozen): worked
+    out once per process, not for every borrower on every meeting screen."""
+    if isinstance(start, str):  # SQLite may hand a date back as its ISO text
+        start = date.fromisoformat(start)
+    return tuple(loans.schedule(principal, monthly_rate_bp, months, method, start, rounding))
 
 
 def paid_on_schedule(loan: Loan) -> tuple[int, int]:

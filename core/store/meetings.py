@@ -51,23 +51,27 @@ class Sheet:
 
 
 def meeting_entries(meeting_id: str) -> list[Entry]:
-    txns = list(JournalTxn.select(JournalTxn, SyncOp.op_id).join(SyncOp, on=(
-        JournalTxn.op == SyncOp.id)).where(JournalTxn.meeting == meeting_id)
-        .order_by(JournalTxn.id).objects())
+    # Plain tuples of the columns shown: a full meeting is hundreds of entries, and making a
+    # model object of each cost more than the query.
+    txns = list(JournalTxn.select(JournalTxn.id, SyncOp.op_id, JournalTxn.member,
+                                  JournalTxn.kind, JournalTxn.receipt_no, JournalTxn.reverses)
+                .join(SyncOp, on=(JournalTxn.op == SyncOp.id))
+                .where(JournalTxn.meeting == meeting_id).order_by(JournalTxn.id).tuples())
     if not txns:
         return []
-    voided = {t.reverses_id for t in txns if t.reverses_id}
-    ids = [t.id for t in txns if t.reverses_id is None]
+    voided = {reverses for *_, reverses in txns if reverses}
+    ids = [txn_id for txn_id, *_, reverses in txns if reverses is None]
     cash = dict(JournalLine.select(JournalLine.txn, fn.SUM(JournalLine.amount))
                 .join(Account).where(JournalLine.txn.in_(ids) & (Account.code == books.CASH))
                 .group_by(JournalLine.txn).tuples())
     debit = dict(JournalLine.select(JournalLine.txn, fn.SUM(JournalLine.amount))
                  .where(JournalLine.txn.in_(ids) & (JournalLine.amount > 0))
                  .group_by(JournalLine.txn).tuples())
-    return [Entry(t.id, t.op_id, t.member_id, t.kind,
-                  int(cash[t.id]) if t.id in cash else int(debit.get(t.id) or 0),
-                  t.receipt_no, t.id in voided)
-            for t in txns if t.reverses_id is None]
+    return [Entry(txn_id, op_id, member_id, kind,
+                  int(cash[txn_id]) if txn_id in cash else int(debit.get(txn_id) or 0),
+                  receipt_no, txn_id in voided)
+            for txn_id, op_id, member_id, kind, receipt_no, reverses in txns
+            if reverses is None]
 
 
 def sheet(meeting: Meeting) -> Sheet:
