@@ -134,23 +134,9 @@ def _copied_database(url: str):
                 if os.path.exists(leftover):
                     os.remove(leftover)
         return
-    import psycopg2
-    from psycopg2 import sql
-
     server, source_name = url.rsplit("/", 1)
-    name = f"{source_name}_sync_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(f"{server}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(name), sql.Identifier(source_name)))
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
-        admin.close()
+    with _postgres_database(f"{server}/postgres", f"{source_name}_sync", source_name) as copy:
+        yield copy
 
 
 @contextmanager
@@ -163,16 +149,26 @@ def _scratch_database(database: str | None):
     if database.startswith("sqlite:"):
         yield database  # the caller's file: it must be empty
         return
+    server = (os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+              if database in ("postgresql", "postgres") else database)
+    with _postgres_database(server, "sajja_bench_sync") as scratch:
+        yield scratch
+
+
+@contextmanager
+def _postgres_database(server: str, prefix: str, template: str | None = None):
+    """A database of its own on the server (a copy of `template` when given), dropped after."""
     import psycopg2
     from psycopg2 import sql
 
-    server = (os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-              if database in ("postgresql", "postgres") else database)
-    name = f"sajja_bench_sync_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     admin = psycopg2.connect(server)
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        cursor.execute(create)
     try:
         yield f"{server.rsplit('/', 1)[0]}/{name}"
     finally:
