@@ -4,7 +4,8 @@ its books to PostgreSQL (or a server's books come down to a SQLite file).
 Every table of the models is copied row for row, ids included, in the order the foreign keys
 need; the source is read in one transaction (a consistent moment, while the app may keep
 writing) and the target written in one (a copy cut short leaves the target empty, as it was).
-Afterwards the target's id sequences continue after the copied ids. The books are not
+Afterwards the target's id sequences continue after the copied ids, and PostgreSQL's planner
+gets its statistics of the new tables. The books are not
 rewritten: `flask audit` on the target proves them.
 """
 
@@ -90,6 +91,8 @@ def copy_rows(source: Database, target: Database, *, extra_tables: tuple[str, ..
             copied[table] = done
         if isinstance(target, PostgresqlDatabase):
             _continue_sequences(target)
+    if isinstance(target, PostgresqlDatabase):
+        target.execute_sql("ANALYZE")  # the planner's statistics, for tables filled at once
     return copied
 
 
