@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from bench import pages
 from bench.copy_network import generate_anywhere
-from bench.generate import SIZES, database_url_for
+from bench.generate import SIZES, database_url_for, groups_done
 
 PAGES = ("member_page", "meeting_screen", "passbook", "staff_home")
 # Benchmarks of this folder that other parts bring: module -> the keys taken from its run()
@@ -105,9 +105,7 @@ def network_of(url: str, size: str) -> dict:
         def count(table: str) -> int:
             return database.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
 
-        groups_done = database.execute_sql(
-            "SELECT COUNT(*) FROM bench_progress WHERE substr(key, 1, 6) = 'group:'").fetchone()[0]
-        return {"groups": f"{groups_done} of {SIZES[size].groups}",
+        return {"groups": f"{groups_done(database)} of {SIZES[size].groups}",
                 "months": SIZES[size].months, "members": count("member"),
                 "sync_ops": count("sync_op"), "journal_lines": count("journal_line")}
 

@@ -18,6 +18,7 @@ from bench.generate import (
     database_url_for,
     ensure_postgres_database,
     generate,
+    groups_done,
 )
 
 
@@ -27,28 +28,18 @@ def _shown(table: str, done: int, total: int) -> None:
 
 
 def copy_network(size: str, source: str, target: str) -> dict:
-    from core.store import schema
-    from core.store.copy import copy_database
-    from core.store.db import database, open_database
-    from core.store.ledger import audit
+    from core.store.copy import move
 
     source_url, target_url = database_url_for(source, size), database_url_for(target, size)
     if target_url.startswith(("postgresql://", "postgres://")):
         ensure_postgres_database(target_url)
-    open_database(target_url)
-    schema.migrate()
-    with database.connection_context():
-        _progress_table()
-    copied = copy_database(source_url, target_url, extra_tables=("bench_progress",),
-                           progress=_shown)
-    open_database(target_url)
-    with database.connection_context():
-        mismatches, unbalanced = audit()
-    if mismatches or unbalanced:
-        raise SystemExit(f"the copy does not audit: {len(mismatches)} balances, "
-                         f"{len(unbalanced)} transactions")
-    return {"from": source_url, "to": target_url, "rows": sum(copied.rows.values()),
-            "seconds": copied.seconds, "audit": "clean"}
+    moved = move(source_url, target_url, extra_tables=("bench_progress",),
+                 prepare=_progress_table, progress=_shown)
+    if moved.mismatches or moved.unbalanced:
+        raise SystemExit(f"the copy does not audit: {len(moved.mismatches)} balances, "
+                         f"{len(moved.unbalanced)} transactions")
+    return {"from": source_url, "to": target_url, "rows": sum(moved.copied.rows.values()),
+            "seconds": moved.copied.seconds, "audit": "clean"}
 
 
 def _complete(url: str, size: str) -> bool | None:
@@ -59,8 +50,7 @@ def _complete(url: str, size: str) -> bool | None:
     with db.connection_context():
         if "bench_progress" not in db.get_tables():
             return None
-        done = db.execute_sql("SELECT COUNT(*) FROM bench_progress "
-                              "WHERE substr(key, 1, 6) = 'group:'").fetchone()[0]
+        done = groups_done(db)
         return done == SIZES[size].groups if done else None
 
 

@@ -125,6 +125,12 @@ def read_progress(key: str):
     return json.loads(row[0]) if row else None
 
 
+def groups_done(db) -> int:
+    """How many groups the generator finished in the open database `db`."""
+    return db.execute_sql("SELECT COUNT(*) FROM bench_progress "
+                          "WHERE substr(key, 1, 6) = 'group:'").fetchone()[0]
+
+
 def write_progress(key: str, value) -> None:
     from core.store.db import database
 

@@ -7,9 +7,8 @@ import click
 from flask import Flask, current_app
 
 from core.store import schema
-from core.store.copy import TargetNotEmpty, copy_database
-from core.store.db import database, open_database
-from core.store.ledger import audit
+from core.store.copy import TargetNotEmpty, move
+from core.store.db import open_database
 
 
 def _progress(table: str, done: int, total: int) -> None:
@@ -26,27 +25,21 @@ def register_copy_command(app: Flask) -> None:
         if target_url == source_url:
             click.echo("the target is this database itself", err=True)
             sys.exit(2)
+        open_database(source_url)
+        if pending := schema.pending():
+            click.echo(f"this database has migrations to apply first (flask init-db): "
+                       f"{', '.join(pending)}", err=True)
+            sys.exit(2)
         try:
-            open_database(source_url)
-            if pending := schema.pending():
-                click.echo(f"this database has migrations to apply first (flask init-db): "
-                           f"{', '.join(pending)}", err=True)
-                sys.exit(2)
-            open_database(target_url)
-            schema.migrate()
-            open_database(source_url)
-            copied = copy_database(source_url, target_url, progress=_progress)
+            moved = move(source_url, target_url, progress=_progress)
         except TargetNotEmpty as error:
             click.echo(str(error), err=True)
             sys.exit(2)
+        copied = moved.copied
         click.echo(f"copied {sum(copied.rows.values()):,} rows of {len(copied.rows)} tables "
                    f"in {copied.seconds} s")
-        open_database(target_url)
-        with database.connection_context():
-            mismatches, unbalanced = audit()
-        open_database(source_url)
-        if mismatches or unbalanced:
-            click.echo(f"the copy does not audit: {len(mismatches)} balances differ, "
-                       f"{len(unbalanced)} transactions do not balance", err=True)
+        if moved.mismatches or moved.unbalanced:
+            click.echo(f"the copy does not audit: {len(moved.mismatches)} balances differ, "
+                       f"{len(moved.unbalanced)} transactions do not balance", err=True)
             sys.exit(1)
         click.echo("books of the copy agree: every cached balance equals its journal")

@@ -2,11 +2,11 @@
 its books to PostgreSQL (or a server's books come down to a SQLite file).
 
 Every table of the models is copied row for row, ids included, in the order the foreign keys
-need; the source is read in one transaction (a consistent moment, while the app may keep
-writing) and the target written in one (a copy cut short leaves the target empty, as it was).
-Afterwards the target's id sequences continue after the copied ids, and PostgreSQL's planner
-gets its statistics of the new tables. The books are not
-rewritten: `flask audit` on the target proves them.
+need; the source is read in one transaction (one consistent moment: what is written after it
+starts stays behind, so stop the app for a move) and the target written in one (a copy cut
+short leaves the target empty, as it was). Afterwards the target's id sequences continue after
+the copied ids, and PostgreSQL's planner gets statistics of the new tables. The books are not
+rewritten: the audit of the copy proves them.
 """
 
 import time
@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from peewee import AutoField, BooleanField, Database, PostgresqlDatabase
 
-from core.store.db import connect_url
+from core.store import schema
+from core.store.db import connect_url, database, open_database
+from core.store.ledger import Mismatch, Unbalanced, audit
 from core.store.models import ALL_MODELS
 
 BATCH = 2000
@@ -136,3 +138,30 @@ def copy_database(source_url: str, target_url: str, *, extra_tables: tuple[str, 
         source.close()
         target.close()
     return Copied(rows, round(time.perf_counter() - start, 1))
+
+
+@dataclass(frozen=True)
+class Moved:
+    copied: Copied
+    mismatches: list[Mismatch]  # the audit of the copy: both empty when its books agree
+    unbalanced: list[Unbalanced]
+
+
+def move(source_url: str, target_url: str, *, extra_tables: tuple[str, ...] = (),
+         prepare: Callable[[], None] | None = None,
+         progress: Callable[[str, int, int], None] | None = None) -> Moved:
+    """Make the target's schema (and run `prepare` on it), copy every row into it, audit the
+    copy. The models are left bound to the source, as they were."""
+    open_database(target_url)
+    try:
+        schema.migrate()
+        if prepare:
+            with database.connection_context():
+                prepare()
+        copied = copy_database(source_url, target_url, extra_tables=extra_tables,
+                               progress=progress)
+        with database.connection_context():
+            mismatches, unbalanced = audit()
+    finally:
+        open_database(source_url)
+    return Moved(copied, mismatches, unbalanced)
