@@ -11,7 +11,7 @@ from core.store.access import group_ids_of, in_group
 from core.store.meetings import open_meeting_of
 from core.store.models import Group, Member
 from core.store.summaries import group_totals, groups_overview, member_figures
-from core.thaidate import add_months, today_in
+from core.thaidate import today_in
 from webapp.render import page
 from webapp.security import roles
 from webapp.staff import month_end_charts
@@ -19,7 +19,6 @@ from webapp.staff import month_end_charts
 bp = Blueprint("groups", __name__)
 
 BOOKKEEPERS = (access.STAFF, access.COMMITTEE, access.TREASURER)
-PASSBOOK_MONTHS = 12  # a passbook opens on the last year; earlier entries a tap away
 
 
 def passbook_since(today: date) -> date | None:
@@ -31,7 +30,7 @@ def passbook_since(today: date) -> date | None:
     try:
         return date.fromisoformat(asked).replace(day=1)
     except ValueError:
-        return add_months(today.replace(day=1), 1 - PASSBOOK_MONTHS)
+        return statements.passbook_opens(today)
 
 
 def group_in_scope(group_id: str) -> Group:

@@ -19,6 +19,11 @@ from core.store.db import database, insert_row, is_postgres, run_sql, select_one
 from core.store.models import Account, JournalLine, JournalTxn, Loan, Member
 
 
+def month_key(day: date) -> int:
+    """The yyyymm a MonthTotal row is kept under for lines of this business date."""
+    return day.year * 100 + day.month
+
+
 def account_for(group_id: str, key: str, member_hint: str | None = None) -> Account:
     """The group's account with this key, made from the chart template on first use.
 
@@ -85,7 +90,7 @@ def _post(group_id, lines, business_date, kind, memo, op, user, member, reverses
     balances = [*(value for pair in totals.items() for value in pair), *totals]
     months = _month_rows(lines, owned, kind == CLOSING_KIND)
     month_values = [value for code, figures in sorted(months.items())
-                    for value in (group_id, business_date.year * 100 + business_date.month,
+                    for value in (group_id, month_key(business_date),
                                   code, *figures)]
     if totals and months and is_postgres():  # both in one statement: one round trip to the server
         run_sql(_both_sql(len(totals), len(months)), [*balances, *month_values])

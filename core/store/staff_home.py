@@ -20,6 +20,7 @@ from peewee import JOIN, Value, fn
 
 from core import books, health, loans
 from core.store.db import database
+from core.store.ledger import month_key
 from core.store.models import (
     Account,
     Group,
@@ -143,10 +144,9 @@ def _savings_before(rows, cutoff: date):
     """Savings at the end of ``cutoff``: today's balance less what was posted after it. The
     whole months after it come from the monthly totals; only the rest of its own month is read
     from the journal."""
-    month = cutoff.year * 100 + cutoff.month
     after = {gid: 0 for gid in rows}
     months = (MonthTotal.select(MonthTotal.group, fn.SUM(MonthTotal.debit - MonthTotal.credit))
-              .where(MonthTotal.group.in_(list(rows)) & (MonthTotal.month > month)
+              .where(MonthTotal.group.in_(list(rows)) & (MonthTotal.month > month_key(cutoff))
                      & (MonthTotal.code == books.SAVINGS))
               .group_by(MonthTotal.group).tuples())
     rest_of_month = (JournalLine.select(JournalLine.group, fn.SUM(JournalLine.amount))

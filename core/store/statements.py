@@ -18,6 +18,7 @@ from core.thaidate import add_months
 
 # The member's accounts a passbook shows, in the order it shows them.
 PASSBOOK_CODES = (books.SAVINGS, books.SHARES, books.WELFARE_FUND, books.FINES_DUE, books.LOANS)
+PASSBOOK_MONTHS = 12  # a passbook opens on the last year; each year before is a tap away
 
 Original = JournalTxn.alias("original")
 
@@ -130,7 +131,12 @@ class Passbook:
 
     @property
     def year_before(self) -> date | None:
-        return add_months(self.since, -12) if self.since else None
+        return add_months(self.since, -PASSBOOK_MONTHS) if self.since else None
+
+
+def passbook_opens(today: date) -> date:
+    """The first day a passbook shows unless asked: the first of the month a year back."""
+    return add_months(today.replace(day=1), 1 - PASSBOOK_MONTHS)
 
 
 def _voided_ids(where) -> set[int]:

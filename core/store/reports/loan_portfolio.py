@@ -20,6 +20,7 @@ from itertools import accumulate
 from peewee import JOIN, Case, Value, fn
 
 from core import books, loans
+from core.store.ledger import month_key
 from core.store.models import (
     Account,
     Group,
@@ -117,7 +118,7 @@ def _moved_after(ids: list[str], last: date, code: str) -> list[str]:
     monthly totals: a report on the current month reads no journal line at all."""
     return [group_id for (group_id,) in MonthTotal.select(MonthTotal.group).distinct().where(
         MonthTotal.group.in_(ids) & (MonthTotal.code == code)
-        & (MonthTotal.month > last.year * 100 + last.month)).tuples()]
+        & (MonthTotal.month > month_key(last))).tuples()]
 
 
 def _running(ids: list[str], last: date):

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from peewee import fn
 
 from core import books
+from core.store.ledger import month_key
 from core.store.models import Account, JournalLine, JournalTxn, MonthTotal
 
 ByGroup = dict[str, dict[str, int]]  # group id -> chart code (or member id) -> satang
@@ -26,11 +27,6 @@ def _nested(rows: Iterable[tuple[str, str, int]], sign: int = 1) -> ByGroup:
     for group_id, key, total in rows:
         found[group_id][key] += sign * int(total or 0)
     return found
-
-
-def _month(day: date) -> int:
-    """The yyyymm of MonthTotal; the reports' periods are whole months."""
-    return day.year * 100 + day.month
 
 
 def _whole_months(first: date | None, last: date) -> None:
@@ -50,7 +46,7 @@ def balances_as_of(group_ids: list[str], end: date) -> ByGroup:
               .where(Account.group.in_(group_ids)).group_by(Account.group, Account.code).tuples())
     found = _nested(cached)
     later = (MonthTotal.select(MonthTotal.group, MonthTotal.code, fn.SUM(_NET))
-             .where(MonthTotal.group.in_(group_ids) & (MonthTotal.month > _month(end)))
+             .where(MonthTotal.group.in_(group_ids) & (MonthTotal.month > month_key(end)))
              .group_by(MonthTotal.group, MonthTotal.code).tuples())
     for group_id, code, total in later:
         found[group_id][code] -= int(total or 0)
@@ -81,7 +77,7 @@ def movements(group_ids: list[str], first: date, last: date, codes: Iterable[str
     rows = (MonthTotal.select(MonthTotal.group, MonthTotal.code,
                               fn.SUM(_NET - MonthTotal.closing))
             .where(MonthTotal.group.in_(group_ids) & MonthTotal.code.in_(list(codes))
-                   & MonthTotal.month.between(_month(first), _month(last)))
+                   & MonthTotal.month.between(month_key(first), month_key(last)))
             .group_by(MonthTotal.group, MonthTotal.code).tuples())
     return _nested(rows)
 
@@ -108,7 +104,7 @@ def period_sums(group_ids: list[str], first: date, last: date) -> PeriodSums:
                               fn.SUM(MonthTotal.credit), fn.SUM(MonthTotal.closing),
                               fn.SUM(MonthTotal.members))
             .where(MonthTotal.group.in_(group_ids)
-                   & MonthTotal.month.between(_month(first), _month(last)))
+                   & MonthTotal.month.between(month_key(first), month_key(last)))
             .group_by(MonthTotal.group, MonthTotal.code).tuples())
     moved: ByGroup = defaultdict(lambda: defaultdict(int))
     members_moved: ByGroup = defaultdict(lambda: defaultdict(int))
